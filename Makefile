@@ -1,0 +1,41 @@
+# The two commands: `make demo` (the nightly job end to end on the embedded database) and
+# `make test` (the whole suite). Both create .venv from the pinned requirements when needed.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+.PHONY: demo test lint sqllint pytest venv clean benchmarks
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt -c constraints.txt
+	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/cscw demo
+
+test: lint sqllint pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+sqllint: $(STAMP)
+	$(BIN)/sqlfluff lint dbt_project --dialect postgres
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+benchmarks: $(STAMP)
+	$(BIN)/python benchmarks/load_benchmark.py
+
+clean:
+	rm -rf $(VENV) .cscw dbt_project/target dbt_project/logs

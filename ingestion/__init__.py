@@ -1,0 +1,1 @@
+"""Children's social care warehouse: extract contract, loader, synthetic generator and CLI."""
