@@ -9,6 +9,8 @@ import sys
 # subcommand -> module exposing HELP, add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, str] = {
     "db": "ingestion.commands.db",
+    "generate": "ingestion.commands.generate",
+    "load": "ingestion.commands.load",
 }
 
 

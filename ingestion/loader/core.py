@@ -1,0 +1,512 @@
+"""Loading extracts: one extract, one transaction; every attempt recorded in raw._batches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psycopg2
+from psycopg2 import sql
+from psycopg2.extras import Json, execute_values
+
+from ingestion.config import settings
+from ingestion.contract import Contract, load_contract
+from ingestion.loader.copyload import copy_file
+from ingestion.loader.manifest import (
+    MANIFEST,
+    ExtractFolder,
+    Manifest,
+    find_extracts,
+    hash_files,
+    missing_files,
+    read_manifest,
+    sha256_file,
+)
+from ingestion.loader.schema import SCHEMA, add_columns, ensure_schema
+from ingestion.loader.validate import (
+    CHUNK_BYTES,
+    FileError,
+    FileValidator,
+    QuarantineRecord,
+    check_header,
+    read_header,
+)
+
+STATUSES = ("loaded", "already_loaded", "rejected", "skipped_incomplete")
+LINEAGE = ("_la_code", "_extract_date", "_batch_id", "_source_line")
+PROGRESS_SECONDS = 1.0
+# Quarantine details kept per file of a rejected extract (a loaded one keeps all: it is under the
+# threshold); past this a wholly broken file would only fill memory and the table with repeats.
+QUARANTINE_KEEP = 10_000
+QUARANTINE_EXAMPLES = 3  # quarantine records quoted in the errors of an extract over the threshold
+
+
+@dataclass
+class BatchResult:
+    la_code: str
+    extract_date: dt.date | None
+    batch_id: int | None
+    status: str  # one of STATUSES
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    errors: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    tables: dict[str, int] = field(default_factory=dict)  # rows loaded per table
+    seconds: float = 0.0
+    path: Path | None = None
+    archive_path: Path | None = None
+
+    @property
+    def label(self) -> str:
+        return f"{self.la_code}/{self.extract_date}"
+
+
+class _ChunkReader:
+    """The file-like object COPY reads: each read() runs validation until the next chunk is ready,
+    so Python validates while the server is still parsing the previous chunk."""
+
+    def __init__(self, chunks: Iterator[bytes]):
+        self._chunks = chunks
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self._chunks, b"")
+
+
+class _Progress:
+    """Throttled progress lines (files, rows, rows/s) for one extract."""
+
+    def __init__(self, emit: Callable[[str], None] | None, label: str, nfiles: int):
+        self.emit, self.label, self.nfiles = emit, label, nfiles
+        self.started = self.last = time.monotonic()
+        self.done_rows = 0
+        self.file, self.index = "", 0
+
+    def start_file(self, name: str, index: int) -> None:
+        self.file, self.index = name, index
+
+    def rows(self, in_file: int) -> None:
+        now = time.monotonic()
+        if self.emit is None or now - self.last < PROGRESS_SECONDS:
+            return
+        self.last = now
+        total = self.done_rows + in_file
+        rate = total / max(now - self.started, 1e-9)
+        self.emit(
+            f"{self.label}: file {self.index}/{self.nfiles} {self.file}: {total:,} rows, {rate:,.0f} rows/s"
+        )
+
+    def end_file(self, rows: int) -> None:
+        self.done_rows += rows
+
+
+def load_path(
+    path,
+    url: str | None = None,
+    *,
+    threshold: float = 0.01,
+    archive_dir=None,
+    progress: Callable[[str], None] | None = None,
+) -> list[BatchResult]:
+    """Load every complete extract under ``path`` (one extract folder, an authority's folder or a
+    landing root) in extract-date order; folders without a manifest are skipped as incomplete.
+
+    ``threshold``: the share of a table's rows that may be quarantined before the whole extract
+    is rejected. ``progress`` receives throttled one-line progress messages."""
+    if not 0 <= threshold <= 1:
+        raise ValueError("threshold is a fraction between 0 and 1")
+    folders = find_extracts(Path(path))
+    contract = load_contract()
+    archive = Path(archive_dir) if archive_dir else settings().archive_dir
+    if url is None:
+        from ingestion.db import database_url
+
+        url = database_url()
+    data = psycopg2.connect(url)
+    book = psycopg2.connect(url)
+    try:
+        for conn in (data, book):
+            conn.set_client_encoding("UTF8")
+        book.autocommit = True  # batch records survive the data transaction's rollback
+        columns = ensure_schema(data, contract)
+        loader = _Loader(data, book, contract, threshold, archive, progress, columns)
+        # The validator allocates millions of short-lived rows and no reference cycles: the cyclic
+        # GC only costs time here (about a sixth of the validation time, measured).
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return [loader.load(folder) for folder in folders]
+        finally:
+            if gc_was_enabled:
+                gc.enable()
+    finally:
+        data.close()
+        book.close()
+
+
+class _Loader:
+    def __init__(self, data, book, contract: Contract, threshold: float, archive: Path, progress, columns):
+        self.data, self.book = data, book
+        self.columns = columns  # raw table -> columns, as committed
+        self.contract = contract
+        self.threshold = threshold
+        self.archive = archive
+        self.progress = progress
+
+    def load(self, folder: ExtractFolder) -> BatchResult:
+        result = BatchResult(
+            folder.la_code, folder.extract_date, None, "skipped_incomplete", path=folder.path
+        )
+        if not folder.complete:
+            result.notices.append(f"no {MANIFEST} yet (still being written): skipped")
+            return result
+        started = time.perf_counter()
+        manifest, errors = read_manifest(folder, self.contract)
+        if manifest is not None:
+            errors += missing_files(folder, manifest)
+            result.notices += [
+                f"{f.name}: not a contract table: archived, not loaded"
+                for f in manifest.files.values()
+                if f.table is None
+            ]
+        if errors:
+            if manifest is not None:
+                errors += hash_files(folder, manifest)
+            content_hash = manifest.content_hash() if manifest else sha256_file(folder.path / MANIFEST)
+            result.archive_path = self._archive(folder, content_hash)
+            return self._reject_early(result, manifest, content_hash, errors, started)
+        # Hashing and archiving read the files in a thread (hashlib and sendfile release the GIL)
+        # while they are validated and copied; the hashes are checked before the commit.
+        checks = _HashAndArchive(self, folder, manifest)
+        checks.start()
+        try:
+            return self._load_data(
+                folder, manifest, manifest.content_hash(declared=True), result, started, checks
+            )
+        except Exception as e:  # not the extract's fault: record it, then let it surface
+            self.data.rollback()
+            if result.batch_id is not None:
+                with self.book.cursor() as cur:
+                    cur.execute(
+                        "update raw._batches set status = 'failed', error = %s,"
+                        " finished_at = clock_timestamp() where batch_id = %s",
+                        (f"{type(e).__name__}: {e}", result.batch_id),
+                    )
+            raise
+        finally:
+            checks.join()
+
+    # ---- the data transaction ----
+    def _load_data(self, folder, manifest: Manifest, content_hash, result, started, checks) -> BatchResult:
+        cur = self.data.cursor()
+        # Two loaders of the same extract queue here; the second then finds it loaded.
+        cur.execute(
+            "select pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            (f"cscw-load:{folder.la_code}:{folder.extract_date}",),
+        )
+        cur.execute(
+            "select batch_id, content_hash from raw._batches"
+            " where la_code = %s and extract_date = %s and status = 'loaded'",
+            (folder.la_code, folder.extract_date),
+        )
+        previous = cur.fetchone()
+        if previous and previous[1] == content_hash and not checks.wait():
+            self.data.rollback()
+            result.status, result.batch_id = "already_loaded", previous[0]
+            result.archive_path = checks.archive_path
+            result.notices.append(f"already loaded as batch {previous[0]} (same files): nothing to do")
+            return result
+        batch_id = self._new_batch(folder, manifest, content_hash, result)
+        result.batch_id = batch_id
+        if previous:
+            result.notices.append(
+                f"replaces batch {previous[0]} (same extract date, different files): treated as a correction"
+            )
+        errors: list[str] = []
+        added: dict[str, set[str]] = {}  # raw columns as this transaction leaves them
+        quarantine: list[QuarantineRecord] = []
+        seconds: dict[str, float] = {}
+        quarantined: dict[str, int] = {}
+        lineage = (folder.la_code, folder.extract_date.isoformat(), str(batch_id))
+        entries = sorted((f for f in manifest.files.values() if f.table), key=lambda f: f.name)
+        prog = _Progress(self.progress, result.label, len(entries))
+        for i, entry in enumerate(entries, start=1):
+            prog.start_file(entry.name, i)
+            path = folder.path / entry.name
+            table = self.contract.tables[entry.table]
+            limit = max(int(self.threshold * entry.rows), QUARANTINE_KEEP)
+            copying = not errors
+            try:
+                r = None
+                if copying:
+                    add_columns(
+                        cur,
+                        table.name,
+                        read_extra_columns(path, table, entry.encoding),
+                        added.setdefault(table.name, set(self.columns[table.name])),
+                    )
+                    # The fast path (copyload.py); a file it cannot take goes row by row instead.
+                    cur.execute("savepoint file")
+                    r = copy_file(
+                        cur,
+                        path,
+                        table,
+                        self.contract.code_lists,
+                        encoding=entry.encoding,
+                        batch=(folder.la_code, folder.extract_date.isoformat(), batch_id),
+                        quarantine_limit=limit,
+                        progress=prog.rows,
+                    )
+                    cur.execute("rollback to savepoint file" if r is None else "release savepoint file")
+                if r is None:
+                    r = self._row_by_row(cur, path, table, entry, lineage, limit, prog, copy=copying)
+            except FileError as e:
+                errors.append(f"{entry.name} {e}")
+                continue
+            if r.extra_columns and copying:
+                result.notices.append(
+                    f"{entry.name}: extra column(s) kept in raw: {', '.join(r.extra_columns)}"
+                )
+            prog.end_file(r.rows_read)
+            seconds[entry.name] = round(r.seconds, 3)
+            if r.error:
+                errors.append(f"{entry.name} {r.error}")
+                continue
+            if r.rows_read != entry.rows:
+                errors.append(f"{entry.name}: {r.rows_read} rows, but {MANIFEST} says {entry.rows}")
+            result.tables[table.name] = r.rows_loaded
+            quarantined[table.name] = r.rows_quarantined
+            quarantine += r.quarantine
+            if r.rows_quarantined > self.threshold * r.rows_read:
+                errors.append(
+                    f"{entry.name}: {r.rows_quarantined:,} of {r.rows_read:,} rows "
+                    f"({r.rows_quarantined / r.rows_read:.1%}) quarantined, over the "
+                    f"{self.threshold:.1%} threshold"
+                )
+                errors += [_describe(q) for q in r.quarantine[:QUARANTINE_EXAMPLES]]
+                if not r.quarantine_stored_all:
+                    result.notices.append(
+                        f"{entry.name}: only the first {limit:,} quarantined rows are kept in raw._quarantine"
+                    )
+            elif r.rows_quarantined:
+                result.notices.append(
+                    f"{entry.name}: {r.rows_quarantined:,} row(s) quarantined "
+                    f"(see raw._quarantine, batch {batch_id})"
+                )
+        errors += checks.wait()
+        result.archive_path = checks.archive_path
+        with self.book.cursor() as bc:
+            bc.execute(
+                "update raw._batches set archive_path = %s, file_hashes = %s where batch_id = %s",
+                (str(checks.archive_path), Json(_file_hashes(manifest)), batch_id),
+            )
+        if errors:  # nothing of a rejected extract is loaded
+            result.tables = {}
+        result.rows_loaded = sum(result.tables.values())
+        result.rows_quarantined = sum(quarantined.values())
+        stats = {
+            "rows_loaded": Json(result.tables),
+            "rows_quarantined": Json(quarantined),
+            "file_seconds": Json(seconds),
+            "total_rows_loaded": result.rows_loaded,
+            "total_rows_quarantined": result.rows_quarantined,
+            "notices": "\n".join(result.notices) or None,
+        }
+        if errors:
+            self.data.rollback()
+            return self._finish_rejected(result, batch_id, errors, quarantine, stats, started)
+        if previous:
+            self._supersede(cur, previous[0], batch_id)
+        _copy_quarantine(cur, batch_id, folder, quarantine)
+        result.seconds = time.perf_counter() - started
+        self._update_batch(cur, batch_id, "loaded", stats, result.seconds, loaded=True)
+        self.data.commit()
+        for t, cols in added.items():
+            self.columns[t] = cols
+        result.status = "loaded"
+        return result
+
+    def _row_by_row(self, cur, path, table, entry, lineage, limit, prog, *, copy: bool):
+        """The row-by-row path (validate.py): files the fast path cannot take, and every file once
+        the extract is rejected (validated, not copied, to report every problem)."""
+        v = FileValidator(
+            path,
+            table,
+            self.contract.code_lists,
+            encoding=entry.encoding,
+            lineage=lineage,
+            quarantine_limit=limit,
+            progress=prog.rows,
+        )
+        if not copy:
+            for _ in v.chunks():
+                pass
+            return v.result
+        stmt = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
+            sql.Identifier(SCHEMA),
+            sql.Identifier(table.name),
+            sql.SQL(", ").join(map(sql.Identifier, [*v.result.columns, *LINEAGE])),
+        )
+        cur.copy_expert(stmt.as_string(self.data), _ChunkReader(v.chunks()), size=CHUNK_BYTES)
+        return v.result
+
+    def _supersede(self, cur, old: int, new: int) -> None:
+        for t in self.contract.tables:
+            cur.execute(sql.SQL("delete from raw.{} where _batch_id = %s").format(sql.Identifier(t)), (old,))
+        cur.execute(
+            "update raw._batches set status = 'superseded', superseded_by = %s where batch_id = %s",
+            (new, old),
+        )
+
+    # ---- bookkeeping (autocommit connection) ----
+    def _new_batch(self, folder: ExtractFolder, manifest: Manifest | None, content_hash, result) -> int:
+        doc = manifest.doc if manifest else {}
+        with self.book.cursor() as cur:
+            cur.execute(
+                "insert into raw._batches (la_code, extract_date, status, content_hash, contract_version,"
+                " source_system, extracted_at, source_path, archive_path, threshold, file_hashes)"
+                " values (%s, %s, 'loading', %s, %s, %s, %s, %s, %s, %s, %s) returning batch_id",
+                (
+                    folder.la_code,
+                    folder.extract_date,
+                    content_hash,
+                    doc.get("contract_version") if isinstance(doc.get("contract_version"), int) else None,
+                    str(doc.get("source_system") or "") or None,
+                    str(doc.get("extracted_at") or "") or None,
+                    str(folder.path),
+                    str(result.archive_path) if result.archive_path else None,  # set later if not yet
+                    self.threshold,
+                    Json(_file_hashes(manifest) if manifest else {}),
+                ),
+            )
+            return cur.fetchone()[0]
+
+    def _update_batch(
+        self, cur, batch_id: int, status: str, stats: dict, seconds: float, *, loaded=False, error=None
+    ):
+        cur.execute(
+            "update raw._batches set status = %(status)s, rows_loaded = %(rows_loaded)s,"
+            " rows_quarantined = %(rows_quarantined)s, file_seconds = %(file_seconds)s,"
+            " total_rows_loaded = %(total_rows_loaded)s, total_rows_quarantined = %(total_rows_quarantined)s,"
+            " notices = %(notices)s, error = %(error)s, finished_at = clock_timestamp(),"
+            " duration_seconds = %(seconds)s,"
+            " loaded_at = case when %(loaded)s then clock_timestamp() end"
+            " where batch_id = %(batch_id)s",
+            {
+                **stats,
+                "status": status,
+                "error": error,
+                "seconds": round(seconds, 3),
+                "loaded": loaded,
+                "batch_id": batch_id,
+            },
+        )
+
+    def _reject_early(self, result, manifest, content_hash, errors, started) -> BatchResult:
+        """Rejected before any data was read (manifest or file checks): record the attempt."""
+        if result.extract_date is None and manifest is not None:
+            result.extract_date = manifest.extract_date
+        batch_id = self._new_batch(
+            ExtractFolder(result.path, result.la_code, result.extract_date), manifest, content_hash, result
+        )
+        result.batch_id = batch_id
+        stats = {
+            "rows_loaded": Json({}),
+            "rows_quarantined": Json({}),
+            "file_seconds": Json({}),
+            "total_rows_loaded": 0,
+            "total_rows_quarantined": 0,
+            "notices": "\n".join(result.notices) or None,
+        }
+        return self._finish_rejected(result, batch_id, errors, [], stats, started)
+
+    def _finish_rejected(self, result, batch_id, errors, quarantine, stats, started) -> BatchResult:
+        result.status, result.errors = "rejected", errors
+        result.seconds = time.perf_counter() - started
+        with self.book.cursor() as cur:
+            # Kept for a rejected extract too: it is what the authority needs to fix.
+            _copy_quarantine(
+                cur, batch_id, ExtractFolder(result.path, result.la_code, result.extract_date), quarantine
+            )
+            self._update_batch(cur, batch_id, "rejected", stats, result.seconds, error="\n".join(errors))
+        return result
+
+    def _archive(self, folder: ExtractFolder, content_hash: str) -> Path:
+        """Copy the folder's files to archive/<la_code>/<extract_date>/<hash prefix>/ (once)."""
+        target = (
+            self.archive / folder.la_code / str(folder.extract_date or folder.path.name) / content_hash[:16]
+        )
+        if target.is_dir():
+            return target
+        tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+        tmp.mkdir(parents=True, exist_ok=True)
+        for p in folder.path.iterdir():
+            if p.is_file():
+                shutil.copy2(p, tmp / p.name)
+        try:
+            tmp.rename(target)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not target.is_dir():  # not just another loader archiving it first
+                raise
+        return target
+
+
+def read_extra_columns(path: Path, table, encoding: str) -> list[str]:
+    """The file's extra (non-contract) columns; FileError when its header is unusable."""
+    return check_header(table, read_header(path, encoding))
+
+
+def _copy_quarantine(cur, batch_id: int, folder: ExtractFolder, records: list[QuarantineRecord]) -> None:
+    if records:
+        execute_values(
+            cur,
+            "insert into raw._quarantine"
+            " (batch_id, la_code, extract_date, file, line, column_name, value, reason) values %s",
+            [
+                (batch_id, folder.la_code, folder.extract_date, q.file, q.line, q.column, q.value, q.reason)
+                for q in records
+            ],
+            page_size=1000,
+        )
+
+
+class _HashAndArchive(threading.Thread):
+    """Hashes the listed files, then archives the folder under the hash of what was actually
+    sent (so a later, correct re-send is not mistaken for an archived bad one)."""
+
+    def __init__(self, loader: _Loader, folder: ExtractFolder, manifest: Manifest):
+        super().__init__(name=f"hash-archive {folder.label}", daemon=True)
+        self.loader, self.folder, self.manifest = loader, folder, manifest
+        self.errors: list[str] = []
+        self.archive_path: Path | None = None
+        self._exc: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self.errors = hash_files(self.folder, self.manifest)
+            self.archive_path = self.loader._archive(self.folder, self.manifest.content_hash())
+        except BaseException as e:  # re-raised in the loading thread by wait()
+            self._exc = e
+
+    def wait(self) -> list[str]:
+        """Join; the hash mismatches (empty when the files are as the manifest says)."""
+        self.join()
+        if self._exc is not None:
+            raise self._exc
+        return self.errors
+
+
+def _file_hashes(manifest: Manifest) -> dict[str, str | None]:
+    return {f.name: f.actual_sha256 or f.sha256 for f in manifest.files.values()}
+
+
+def _describe(q: QuarantineRecord) -> str:
+    where = f" column {q.column} value {q.value!r}:" if q.column else ""
+    return f"{q.file} line {q.line}:{where} {q.reason}"

@@ -1,0 +1,119 @@
+"""The `raw` schema: one text table per contract table, plus the loader's bookkeeping tables."""
+
+from __future__ import annotations
+
+from psycopg2 import sql
+
+from ingestion.contract import LINEAGE_COLUMNS, Contract, raw_table_ddl
+
+SCHEMA = "raw"
+# Each loaded batch's rows of a table live in their own table here, an inheritance child of
+# raw.<table> (so raw.<table> reads every snapshot): the loader COPYs a file straight into a fresh
+# child (COPY FREEZE, lineage from constant defaults) and checks only that child. See copyload.py.
+SNAPSHOT_SCHEMA = "raw_snapshots"
+# Any constant: serialises concurrent loaders creating the schema (CREATE ... IF NOT EXISTS races).
+_SCHEMA_LOCK = 7_305_001
+
+BOOKKEEPING_DDL = """
+create table if not exists raw._batches (
+  batch_id bigserial primary key,
+  la_code text not null,
+  extract_date date,
+  status text not null
+    check (status in ('loading', 'loaded', 'rejected', 'superseded', 'failed')),
+  content_hash text,
+  contract_version integer,
+  source_system text,
+  extracted_at text,
+  source_path text,
+  archive_path text,
+  threshold numeric,
+  file_hashes jsonb,        -- {file name: sha256}
+  rows_loaded jsonb,        -- {table: rows loaded}
+  rows_quarantined jsonb,   -- {table: rows quarantined}
+  file_seconds jsonb,       -- {file: seconds spent validating and copying}
+  total_rows_loaded bigint,
+  total_rows_quarantined bigint,
+  notices text,
+  error text,
+  started_at timestamptz not null default clock_timestamp(),
+  finished_at timestamptz,
+  duration_seconds numeric,
+  loaded_at timestamptz,
+  superseded_by bigint references raw._batches (batch_id)
+);
+-- At most one loaded snapshot per authority and extract date (a correction supersedes the old one).
+create unique index if not exists _batches_one_loaded
+  on raw._batches (la_code, extract_date) where status = 'loaded';
+create table if not exists raw._quarantine (
+  batch_id bigint not null references raw._batches (batch_id),
+  la_code text not null,
+  extract_date date,
+  file text not null,
+  line integer not null,
+  column_name text,
+  value text,
+  reason text not null
+);
+create index if not exists _quarantine_batch on raw._quarantine (batch_id);
+"""
+
+
+def raw_index_ddl(table: str) -> str:
+    # BRIN: batches are appended contiguously, so block ranges summarise one snapshot each; it
+    # costs next to nothing during COPY, unlike a b-tree, and serves staging's "latest extract"
+    # filter and the delete of a superseded snapshot. autosummarize: autovacuum summarises new
+    # ranges soon after a load (unsummarised ranges are simply scanned until then).
+    return (
+        f'create index if not exists "{table}_snapshot_brin" on raw."{table}" '
+        "using brin (_la_code, _extract_date, _batch_id) with (autosummarize = on)"
+    )
+
+
+def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
+    """Create the raw schema, every contract table (optional ones too, so dbt sources always
+    exist), contract columns added since a table was made, and the bookkeeping tables. Commits.
+    Returns the raw tables' columns ({table: columns}) for later extra-column checks."""
+    with conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        cur.execute(f"create schema if not exists {SCHEMA}")
+        cur.execute(f"create schema if not exists {SNAPSHOT_SCHEMA}")
+        cur.execute(BOOKKEEPING_DDL)
+        columns = raw_columns(cur)
+        for table in contract.tables.values():
+            if table.name not in columns:
+                cur.execute(raw_table_ddl(table, SCHEMA))
+                cur.execute(raw_index_ddl(table.name))
+                columns[table.name] = set(table.column_names) | set(LINEAGE_COLUMNS)
+            add_columns(cur, table.name, table.column_names, columns[table.name])
+    conn.commit()
+    return columns
+
+
+def raw_columns(cur) -> dict[str, set[str]]:
+    """{table: column names} for every table in the raw schema, in one catalog query."""
+    cur.execute(
+        "select c.relname, a.attname from pg_attribute a"
+        " join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = %s and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped",
+        (SCHEMA,),
+    )
+    columns: dict[str, set[str]] = {}
+    for table, column in cur.fetchall():
+        columns.setdefault(table, set()).add(column)
+    return columns
+
+
+def add_columns(cur, table: str, wanted, existing: set[str]) -> list[str]:
+    """Add the text columns a raw table lacks (contract columns added later, or a file's extras);
+    ``existing`` is updated (inside a load transaction the caller passes a copy, since a
+    rollback undoes the columns)."""
+    missing = [c for c in wanted if c not in existing]
+    for c in missing:
+        cur.execute(
+            sql.SQL("alter table {}.{} add column if not exists {} text").format(
+                sql.Identifier(SCHEMA), sql.Identifier(table), sql.Identifier(c)
+            )
+        )
+        existing.add(c)
+    return missing

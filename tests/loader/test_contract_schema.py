@@ -1,0 +1,54 @@
+"""The contract as data is consistent, and the raw schema the loader makes matches it."""
+
+from __future__ import annotations
+
+from ingestion.contract import LINEAGE_COLUMNS, load_contract
+from ingestion.loader.schema import ensure_schema
+from tests.conftest import SHARED_DIR
+
+CONTRACT = load_contract()
+
+
+def test_every_code_column_names_an_existing_non_empty_code_list():
+    code_columns = [(t.name, c) for t in CONTRACT.tables.values() for c in t.columns if c.type == "code"]
+    assert len(code_columns) >= 15
+    for table, col in code_columns:
+        assert col.codes in CONTRACT.code_lists, f"{table}.{col.name} -> {col.codes}"
+        assert CONTRACT.code_lists[col.codes].codes, f"{col.codes} is empty"
+
+
+def test_every_primary_key_is_a_required_column():
+    for t in CONTRACT.tables.values():
+        assert t.column(t.primary_key).required, t.name
+
+
+def test_the_spec_required_tables_are_required_in_the_contract():
+    spec = (SHARED_DIR / "spec" / "extract-contract.md").read_text()
+    section = spec.split("## SSD tables")[1].split("Optional SSD tables")[0]
+    spec_tables = {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ssd_")}
+    assert spec_tables == set(CONTRACT.required_tables)
+
+
+def test_raw_tables_match_the_contract(db_url):
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    ensure_schema(conn, CONTRACT)
+    ensure_schema(conn, CONTRACT)  # twice: idempotent
+    with conn.cursor() as cur:
+        cur.execute(
+            "select table_name, column_name, data_type from information_schema.columns"
+            " where table_schema = 'raw' order by table_name, ordinal_position"
+        )
+        rows = cur.fetchall()
+    conn.close()
+    tables: dict[str, list[tuple[str, str]]] = {}
+    for table, column, data_type in rows:
+        tables.setdefault(table, []).append((column, data_type))
+    assert set(CONTRACT.tables) | {"_batches", "_quarantine"} == set(tables)
+    for name, table in CONTRACT.tables.items():
+        columns = [c for c, _ in tables[name]]
+        assert columns == [*table.column_names, *LINEAGE_COLUMNS], name
+        types = dict(tables[name])
+        assert all(types[c] == "text" for c in table.column_names), name
+        assert types["_extract_date"] == "date" and types["_batch_id"] == "bigint"
