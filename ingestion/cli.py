@@ -10,6 +10,7 @@ import sys
 COMMANDS: dict[str, str] = {
     "db": "ingestion.commands.db",
     "generate": "ingestion.commands.generate",
+    "build": "ingestion.commands.build",
     "load": "ingestion.commands.load",
 }
 

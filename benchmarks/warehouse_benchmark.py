@@ -1,0 +1,128 @@
+"""dbt warehouse build times on a generated authority: a full build, then the next night's
+incremental build, then a full refresh of the same two nights (the baseline the incremental run is
+compared with, in the same run). Prints seconds and the incremental/full ratio.
+
+Night 1 is generated and loaded by the real loader. Night 2 is night 1's raw snapshot copied to the
+next extract date in SQL with about 1% of CLA reviews changed and 1% of people removed (a typical
+night), so the figure measures the warehouse, not the loader.
+
+    .venv/bin/python benchmarks/warehouse_benchmark.py [--profile lancashire] [--years 6] [--scale 1.0]
+
+Uses a throwaway embedded Postgres and CSCW_HOME under a temporary folder. The KPI marts are
+excluded (their own benchmark covers them) unless --with-kpi is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+KPI = "path:models/marts/kpi path:tests/kpi path:seeds/kpi"
+
+
+def _node_seconds(run) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for r in run.results:
+        kind = r["resource_type"].split(".")[-1].lower()
+        out[kind] = out.get(kind, 0.0) + (r["execution_time"] or 0.0)
+    return out
+
+
+def _clone_night(url: str, la_code: str, source_date: str, new_date: str) -> None:
+    """Copy a loaded snapshot to the next extract date as a new loaded batch, changing ~1% of rows."""
+    import psycopg2
+
+    from ingestion.contract import load_contract
+
+    conn = psycopg2.connect(url)
+    with conn, conn.cursor() as cur:
+        cur.execute(
+            "insert into raw._batches (la_code, extract_date, status, loaded_at)"
+            " values (%s, %s, 'loaded', now())"
+            " returning batch_id",
+            (la_code, new_date),
+        )
+        batch_id = cur.fetchone()[0]
+        for name, table in load_contract().tables.items():
+            cols = ", ".join(table.column_names)
+            cur.execute(
+                f"insert into raw.{name} ({cols}, _la_code, _extract_date, _batch_id, _source_line) "
+                f"select {cols}, _la_code, %s, %s, _source_line from raw.{name} "
+                "where _la_code = %s and _extract_date = %s",
+                (new_date, batch_id, la_code, source_date),
+            )
+        cur.execute(
+            "update raw.ssd_cla_reviews set clar_cla_review_participation = 'PN7' "
+            "where _batch_id = %s and _source_line %% 100 = 0",
+            (batch_id,),
+        )
+        cur.execute(
+            "delete from raw.ssd_person where _batch_id = %s and _source_line %% 100 = 1", (batch_id,)
+        )
+    conn.close()
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--profile", default="lancashire")
+    ap.add_argument("--years", type=int, default=6)
+    ap.add_argument("--scale", type=float, default=1.0)
+    ap.add_argument("--with-kpi", action="store_true")
+    args = ap.parse_args()
+
+    tmp = Path(tempfile.mkdtemp(prefix="wh_bench_"))
+    os.environ["CSCW_HOME"] = str(tmp / "home")
+    os.environ.setdefault("CSCW_PSEUDONYM_KEY", "benchmark-key")
+    os.environ.pop("CSCW_DATABASE_URL", None)
+
+    from ingestion.build import build
+    from ingestion.embedded import EmbeddedPostgres
+    from ingestion.generator import generate
+    from ingestion.loader import load_path
+
+    server = EmbeddedPostgres(tmp / "pg")
+    url = server.start()
+    exclude = None if args.with_kpi else KPI
+    try:
+        out = tmp / "extracts"
+        t = time.monotonic()
+        folders = generate(out, args.profile, years=args.years, scale=args.scale, extract_date="2025-03-30")
+        print(f"generated {len(folders)} night in {time.monotonic() - t:.1f}s")
+        res = load_path(folders[0], url)
+        rows = sum(r.rows_loaded for r in res)
+        print(f"night 1 loaded: {rows} rows")
+        timings = {}
+        for label, night, full in [
+            ("full build, night 1", None, True),
+            ("incremental, night 2", "2025-03-31", False),
+            ("full refresh, nights 1+2", None, True),
+        ]:
+            if night is not None:
+                _clone_night(url, res[0].la_code, "2025-03-30", night)
+            t = time.monotonic()
+            run = build(url, exclude=exclude, full_refresh=full, target_path=tmp / "target")
+            timings[label] = time.monotonic() - t
+            if not run.success:
+                print(run.summary())
+                return 1
+            parts = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(_node_seconds(run).items()))
+            print(f"{label}: {timings[label]:.1f}s wall ({parts})")
+            history = {r["name"]: r["execution_time"] for r in run.results if r["name"].startswith("hist_")}
+            print(f"  history models: {sum(history.values()):.1f}s over {len(history)} models")
+        ratio = timings["incremental, night 2"] / timings["full refresh, nights 1+2"]
+        print(f"incremental / full refresh: {ratio:.2f}")
+        print(json.dumps({k: round(v, 1) for k, v in timings.items()}))
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,46 @@
+"""Hand-made raw extracts for warehouse tests, stored the way the loader leaves them: the loader's
+raw schema (ingestion.loader.schema) and one 'loaded' batch per (la_code, extract_date)."""
+
+from __future__ import annotations
+
+import psycopg2
+
+from ingestion.contract import load_contract
+from ingestion.loader.schema import ensure_schema
+
+
+def create_raw_schema(url: str) -> None:
+    conn = psycopg2.connect(url)
+    try:
+        ensure_schema(conn, load_contract())
+    finally:
+        conn.close()
+
+
+def load_extract(url: str, la_code: str, extract_date: str, tables: dict[str, list[dict]]) -> int:
+    """Insert one extract (rows per table: contract column -> text) as a loaded batch; returns its id."""
+    contract = load_contract()
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                "insert into raw._batches (la_code, extract_date, status, loaded_at)"
+                " values (%s, %s, 'loaded', now()) returning batch_id",
+                (la_code, extract_date),
+            )
+            batch_id = cur.fetchone()[0]
+            for name, rows in tables.items():
+                cols = contract.tables[name].column_names
+                names = list(cols) + ["_la_code", "_extract_date", "_batch_id", "_source_line"]
+                for line, row in enumerate(rows, start=2):
+                    unknown = set(row) - set(cols)
+                    if unknown:
+                        raise KeyError(f"{name}: not contract columns: {sorted(unknown)}")
+                    values = [row.get(c) for c in cols] + [la_code, extract_date, batch_id, line]
+                    placeholders = ", ".join(["%s"] * len(names))
+                    cur.execute(
+                        f"insert into raw.{name} ({', '.join(names)}) values ({placeholders})", values
+                    )
+    finally:
+        conn.close()
+    return batch_id
