@@ -12,6 +12,7 @@ COMMANDS: dict[str, str] = {
     "generate": "ingestion.commands.generate",
     "build": "ingestion.commands.build",
     "load": "ingestion.commands.load",
+    "kpis": "ingestion.commands.kpis",
 }
 
 

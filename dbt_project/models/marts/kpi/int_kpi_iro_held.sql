@@ -1,0 +1,48 @@
+{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cp_plans'), ref('fct_iro_allocations')]) }}"], post_hook=['analyze {{ this }}']) }}
+-- The children each IRO holds at each period end t: an open IRO involvement (start <= t, end null or
+-- > t) of a child looked after (short breaks excluded) or on this authority's CP plan at t; a child
+-- who is both is a CLA case. An IRO without a recorded FTE counts as 1 FTE.
+with periods as (
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
+),
+
+cp_at_end as (
+    select distinct p.la_code, p.period_type, p.period_start, pl.child_key
+    from periods as p
+    inner join {{ ref('fct_cp_plans') }} as pl
+        on
+            p.la_code = pl.la_code
+            and pl.start_date <= p.period_end
+            and (pl.end_date is null or pl.end_date > p.period_end)
+    where not pl.is_other_la_plan
+),
+
+held as (
+    select distinct
+        p.la_code,
+        p.period_type,
+        p.period_start,
+        p.period_end,
+        al.professional_id,
+        coalesce(al.professional_fte, 1) as fte,
+        al.child_key,
+        case when cla.child_key is not null then 'CLA' else 'CP' end as caseload_kind
+    from periods as p
+    inner join {{ ref('fct_iro_allocations') }} as al
+        on
+            p.la_code = al.la_code
+            and al.is_iro_allocation
+            and al.start_date <= p.period_end
+            and (al.end_date is null or al.end_date > p.period_end)
+    left join {{ ref('int_kpi_cla_at_end') }} as cla
+        on
+            p.la_code = cla.la_code and p.period_type = cla.period_type
+            and p.period_start = cla.period_start and al.child_key = cla.child_key
+    left join cp_at_end as cp
+        on
+            p.la_code = cp.la_code and p.period_type = cp.period_type
+            and p.period_start = cp.period_start and al.child_key = cp.child_key
+    where cla.child_key is not null or cp.child_key is not null
+)
+
+select * from held

@@ -1,0 +1,84 @@
+{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cla_periods_of_care'), ref('fct_cp_conferences'), ref('fct_cp_plans'), ref('fct_iro_challenges')]) }}"], post_hook=['analyze {{ this }}']) }}
+-- The reporting periods of each authority: every financial year (1 April - 31 March) and every
+-- calendar month that its data covers and that has ended before its latest extract date (complete
+-- periods only, so a snapshot "at period_end" is never a date the extract has not reached). Coverage
+-- starts at the authority's earliest event, at most var kpi_history_years financial years back.
+with extracts as (
+    select
+        la_code,
+        extract_date,
+        make_date(
+            cast(extract(year from extract_date - interval '3 months') as integer), 4, 1
+        ) as current_fy_start
+    from {{ ref('stg_raw__latest_extracts') }}
+),
+
+events as (
+    select la_code, min(start_date) as first_date from {{ ref('fct_cla_periods_of_care') }} group by la_code
+    union all
+    select la_code, min(start_date) from {{ ref('fct_cp_plans') }} group by la_code
+    union all
+    select la_code, min(conference_date) from {{ ref('fct_cp_conferences') }} group by la_code
+    union all
+    select la_code, min(raised_date) from {{ ref('fct_iro_challenges') }} group by la_code
+),
+
+coverage as (
+    select
+        x.la_code,
+        x.extract_date,
+        greatest(
+            min(e.first_date),
+            cast(x.current_fy_start - make_interval(years => {{ kpi_var('kpi_history_years') }}) as date)
+        ) as first_date
+    from extracts as x
+    inner join events as e on x.la_code = e.la_code
+    group by x.la_code, x.extract_date, x.current_fy_start
+),
+
+months as (
+    select
+        c.la_code,
+        'month' as period_type,
+        cast(m.month_start as date) as period_start,
+        cast(m.month_start + interval '1 month' - interval '1 day' as date) as period_end
+    from coverage as c
+    cross join lateral generate_series(
+        date_trunc('month', c.first_date), date_trunc('month', c.extract_date), interval '1 month'
+    ) as m (month_start)
+),
+
+years as (
+    select
+        c.la_code,
+        'financial_year' as period_type,
+        cast(y.fy_start as date) as period_start,
+        cast(y.fy_start + interval '1 year' - interval '1 day' as date) as period_end
+    from coverage as c
+    cross join lateral generate_series(
+        make_date(cast(extract(year from c.first_date - interval '3 months') as integer), 4, 1),
+        c.extract_date,
+        interval '1 year'
+    ) as y (fy_start)
+),
+
+periods as (
+    select * from months
+    union all
+    select * from years
+)
+
+select
+    p.la_code,
+    p.period_type,
+    p.period_start,
+    p.period_end,
+    -- the financial year a period belongs to: its label and the ONS mid-year of its population
+    cast(extract(year from p.period_start - interval '3 months') as integer) as fy_start_year,
+    cast(extract(year from p.period_start - interval '3 months') as integer) || '-'
+    || lpad(cast(mod(cast(extract(year from p.period_start - interval '3 months') as integer) + 1, 100) as text), 2, '0')
+        as financial_year,
+    x.extract_date
+from periods as p
+inner join extracts as x on p.la_code = x.la_code
+where p.period_end < x.extract_date

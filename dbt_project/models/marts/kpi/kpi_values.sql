@@ -1,0 +1,42 @@
+{{ config(
+    schema='marts',
+    materialized='table',
+    indexes=[{'columns': ['la_code', 'kpi_code', 'period_type', 'period_start']}],
+    post_hook=["{{ grant_reporter_sql(this.schema, this) }}"],
+) }}
+-- THE published interface (kpi-definitions.md): one row per (la_code, kpi_code, period_type,
+-- period_start, period_end, breakdown, breakdown_value) for every KPI of the catalogue, every complete
+-- financial year and month the data covers, per authority. numerator / denominator follow the unit:
+-- percent n / d; count n and null; rate n and the population; average the total and the divisor;
+-- days (a median) null and the number of values. value is unrounded.
+with families as (
+    select * from {{ ref('int_kpi_cla_reviews') }}
+    union all
+    select * from {{ ref('int_kpi_child_protection') }}
+    union all
+    select * from {{ ref('int_kpi_iro_challenges') }}
+    union all
+    select * from {{ ref('int_kpi_cla_population') }}
+    union all
+    select * from {{ ref('int_kpi_iro_caseloads') }}
+)
+
+select
+    f.la_code,
+    f.kpi_code,
+    f.period_type,
+    f.period_start,
+    f.period_end,
+    f.breakdown,
+    f.breakdown_value,
+    f.numerator,
+    f.denominator,
+    -- a breakdown row without a denominator (participation codes) is a count whatever the headline unit
+    case
+        when f.breakdown <> 'all' and f.denominator is null then f.numerator
+        else {{ kpi_value('cat.unit', 'f.numerator', 'f.denominator', 'f.median_value') }}
+    end as value,  -- noqa: RF04
+    case when f.breakdown <> 'all' and f.denominator is null then 'count' else cat.unit end as unit
+from families as f
+inner join {{ ref('kpi_catalogue') }} as cat on f.kpi_code = cat.kpi_code
+where cat.period_types = 'both' or f.period_type = cat.period_types

@@ -1,0 +1,19 @@
+{{ config(schema='marts', alias='kpi_catalogue', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
+-- The KPI catalogue for BI tools: what each code means, its unit, direction, target and RAG band,
+-- reference and variant variables (the seed kpi_catalogue is the one source).
+select
+    kpi_code,
+    section,
+    name,
+    description,
+    unit,
+    measure_type,
+    period_types,
+    breakdowns,
+    direction,
+    target,
+    amber_band,
+    target_source,
+    reference,
+    variant_vars
+from {{ ref('kpi_catalogue') }}
