@@ -12,6 +12,9 @@ COMMANDS: dict[str, str] = {
     "generate": "ingestion.commands.generate",
     "build": "ingestion.commands.build",
     "load": "ingestion.commands.load",
+    "report": "ingestion.commands.report",
+    "nightly": "ingestion.commands.nightly",
+    "demo": "ingestion.commands.demo",
     "kpis": "ingestion.commands.kpis",
 }
 

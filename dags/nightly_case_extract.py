@@ -1,0 +1,242 @@
+"""
+### nightly_case_extract
+
+Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the landing area:
+
+1. `start_run` records the run in `ops.pipeline_runs` and lists the authorities;
+2. `wait_for_manifest[la]` waits (reschedule mode) for that night's `manifest.json`;
+3. `load_extract[la]` loads it with the loader (`cscw load`'s code), oldest missed night first;
+4. `source_freshness` runs `dbt source freshness`;
+5. `prepare_build` empties the build schema `marts__build`;
+6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in `marts__build`;
+7. `publish` swaps `marts__build` into `marts` in one transaction and emits the `cscw_marts` asset;
+8. `finish_run` closes the run record and fails the run if nothing was published.
+
+A run is keyed on its extract date (param `extract_date`, else the local date of the logical date).
+BI reads only `marts`, so a failed or running night leaves the previous complete night in place.
+Task failures are written to `ops.pipeline_runs` and sent to the notifier (`CSCW_NOTIFIER`).
+See docs/operations.md.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pendulum
+from _common.assets import MARTS_ASSET
+from _common.callbacks import landing, night, on_task_failure, record_cosmos_results, warehouse_url
+from _common.config import DAG_ID, WAREHOUSE_CONN_ID, nightly_config
+from airflow.sdk import (
+    DAG,
+    AsyncCallback,
+    CronTriggerTimetable,
+    DeadlineAlert,
+    DeadlineReference,
+    Param,
+    TriggerRule,
+    task,
+)
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior, TestIndirectSelection
+from cosmos.profiles import PostgresUserPasswordProfileMapping
+
+CFG = nightly_config()
+REPO_DIR = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
+# Built by `cscw nightly --prepare` (dbt parse, no database), never at parse time here.
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
+BUILD_SCHEMA = "marts__build"  # = ingestion.publish.BUILD_SCHEMA (not imported: keeps parsing light)
+
+if not DBT_MANIFEST.is_file():
+    raise FileNotFoundError(
+        f"{DBT_MANIFEST} is missing: run `cscw nightly --prepare` (dbt parse) before Airflow parses this DAG"
+    )
+
+
+@task
+def start_run(**context) -> list[str]:
+    """Record the run and return the authorities to process (the sensors and loads map over them)."""
+    from ingestion.pipeline import authorities, record_start
+
+    extract_date, folder = night(context), landing(context)
+    la_codes = authorities(folder)
+    record_start(warehouse_url(), context["run_id"], extract_date, la_codes, "airflow")
+    if not la_codes:
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException(f"no authority folders under the landing area {folder}")
+    return la_codes
+
+
+@task.sensor(
+    mode="reschedule",
+    poke_interval=CFG.sensor_poke_seconds,
+    timeout=CFG.sensor_timeout_minutes * 60,
+    retries=0,  # a timeout means the extract did not arrive: fail, the deadline alert follows
+)
+def wait_for_manifest(la_code: str, **context) -> bool:
+    from ingestion.pipeline import manifest_ready
+
+    return manifest_ready(landing(context), la_code, night(context))
+
+
+@task(max_active_tis_per_dagrun=4)
+def load_extract(la_code: str, **context) -> dict:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from ingestion.pipeline import PipelineError, load_authority, record_load
+
+    url = warehouse_url()
+    try:
+        summary = load_authority(landing(context), la_code, night(context), url)
+    except PipelineError as err:
+        if getattr(err, "summary", None):
+            record_load(url, context["run_id"], err.summary)
+        # A rejected or missing extract is not transient: no retries.
+        raise AirflowFailException(str(err)) from err
+    record_load(url, context["run_id"], summary)
+    return {k: summary[k] for k in ("la_code", "rows_loaded", "rows_quarantined")}
+
+
+@task
+def source_freshness(**context) -> dict:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from ingestion.pipeline import PipelineError, source_freshness
+
+    try:
+        return source_freshness(warehouse_url(), context["run_id"])
+    except PipelineError as err:  # stale sources: a retry minutes later will not fix it
+        raise AirflowFailException(str(err)) from err
+
+
+@task
+def prepare_build(**context) -> None:
+    from ingestion.pipeline import prepare_build
+
+    prepare_build(warehouse_url(), context["run_id"], BUILD_SCHEMA)
+
+
+@task(outlets=[MARTS_ASSET])
+def publish(**context) -> dict:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from ingestion.pipeline import do_publish
+    from ingestion.publish import PublishError
+
+    try:
+        return do_publish(warehouse_url(), context["run_id"])
+    except PublishError as err:  # the audit refused (failed or missing dbt results): not transient
+        raise AirflowFailException(str(err)) from err
+
+
+@task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=CFG.retries)
+def finish_run(**context) -> dict:
+    """Close the run record; fail the run (it is the leaf) when the marts were not published."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from ingestion.pipeline import finish
+
+    run = finish(warehouse_url(), context["run_id"])
+    if not run.get("published"):
+        reason = f"failed at {run.get('failed_step')}: {run.get('error')}"
+        raise AirflowFailException(f"night {run.get('extract_date')} not published: {reason}")
+    return {"published_at": run.get("published_at"), "rows_loaded": run.get("rows_loaded")}
+
+
+def _deadline() -> DeadlineAlert | None:
+    """Alert when the run has not finished (so not published) by the configured time; 0 disables it."""
+    if CFG.deadline_minutes <= 0:
+        return None
+    return DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+        interval=timedelta(minutes=CFG.deadline_minutes),
+        callback=AsyncCallback(
+            "ingestion.ops.deadline_missed",
+            kwargs={"deadline": f"{CFG.deadline_minutes} min after the scheduled start"},
+        ),
+    )
+
+
+_TEST_BEHAVIOR = {
+    "after_each": TestBehavior.AFTER_EACH,
+    "build": TestBehavior.BUILD,
+    "after_all": TestBehavior.AFTER_ALL,
+}
+_EXECUTION_MODE = {"local": ExecutionMode.LOCAL, "watcher": ExecutionMode.WATCHER}
+
+
+def _operator_args() -> dict:
+    args = {"install_deps": False, "callback": record_cosmos_results}
+    if CFG.dbt_execution_mode == "watcher" and not CFG.dbt_watcher_deferrable:
+        # Without a triggerer (dag.test() runs a deferred trigger inline, in series, before the
+        # producer's `dbt build` has started) the per-model sensors poll in reschedule mode instead.
+        args.update({"deferrable": False, "mode": "reschedule", "poke_interval": 5})
+    return args
+
+
+with DAG(
+    dag_id=DAG_ID,
+    description="Nightly case-system extract: sense, load, dbt build and test, publish the marts",
+    doc_md=__doc__,
+    schedule=CronTriggerTimetable(CFG.cron, timezone=CFG.timezone),
+    start_date=pendulum.datetime(2026, 1, 1, tz=CFG.timezone),
+    catchup=CFG.catchup,
+    max_active_runs=1,  # nights run in date order; never two builds at once
+    dagrun_timeout=timedelta(hours=12),
+    params={
+        "extract_date": Param(None, type=["null", "string"], format="date", description="night to run (ISO)"),
+        "landing_dir": Param(
+            None, type=["null", "string"], description="landing root (default CSCW_LANDING_DIR)"
+        ),
+    },
+    default_args={
+        "owner": "data-engineering",
+        "retries": CFG.retries,
+        "retry_delay": timedelta(seconds=CFG.retry_delay_seconds),
+        "retry_exponential_backoff": 2.0,
+        "max_retry_delay": timedelta(minutes=30),
+        "execution_timeout": timedelta(hours=3),
+        "on_failure_callback": on_task_failure,
+    },
+    deadline=_deadline(),
+    tags=["cscw", "nightly"],
+) as dag:
+    la_codes = start_run()
+    sensed = wait_for_manifest.expand(la_code=la_codes)
+    loaded = load_extract.expand(la_code=la_codes)
+    dbt = DbtTaskGroup(
+        group_id="dbt",
+        project_config=ProjectConfig(
+            dbt_project_path=DBT_PROJECT_DIR,
+            manifest_path=DBT_MANIFEST,
+            project_name="cscw",
+            install_dbt_deps=False,
+            dbt_vars={"marts_schema": BUILD_SCHEMA},
+        ),
+        profile_config=ProfileConfig(
+            profile_name="cscw",
+            target_name="warehouse",
+            profile_mapping=PostgresUserPasswordProfileMapping(
+                conn_id=WAREHOUSE_CONN_ID, profile_args={"schema": "dbt_default", "threads": 4}
+            ),
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=_EXECUTION_MODE[CFG.dbt_execution_mode],
+            invocation_mode=InvocationMode.DBT_RUNNER,
+            # a test task runs only tests whose parents are all built; tests over several models get
+            # their own task after all of those models (should_detach_multiple_parents_tests)
+            test_indirect_selection=TestIndirectSelection.CAUTIOUS,
+        ),
+        render_config=RenderConfig(
+            load_method=LoadMode.DBT_MANIFEST,
+            test_behavior=_TEST_BEHAVIOR[CFG.dbt_test_behavior],
+            group_nodes_by_folder=False,
+            should_detach_multiple_parents_tests=CFG.dbt_execution_mode == "local",
+            select=CFG.dbt_select,
+            exclude=CFG.dbt_exclude,
+        ),
+        operator_args=_operator_args(),
+    )
+    sensed >> loaded >> source_freshness() >> prepare_build() >> dbt >> publish() >> finish_run()

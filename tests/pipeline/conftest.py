@@ -1,0 +1,12 @@
+"""Fixtures for the pipeline tests: the dbt manifest Cosmos renders from (built once, `dbt parse`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingestion import pipeline
+
+
+@pytest.fixture(scope="session")
+def dbt_manifest():
+    return pipeline.prepare_dbt()
