@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -329,6 +329,11 @@ class _Loader:
         self.data.commit()
         for t, cols in added.items():
             self.columns[t] = cols
+        # Fresh statistics, so dbt's first build after a load is not planned blind (minutes otherwise).
+        with self.data.cursor() as ac:
+            for t in sorted(t for t, n in result.tables.items() if n):
+                ac.execute(f'analyze "{SCHEMA}"."{t}"')
+        self.data.commit()
         result.status = "loaded"
         return result
 
@@ -444,8 +449,9 @@ class _Loader:
         )
         if target.is_dir():
             return target
-        tmp = target.with_name(target.name + f".tmp{os.getpid()}")
-        tmp.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        # A private temporary folder per call: two loaders (processes or threads) may archive at once.
+        tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp", dir=target.parent))
         for p in folder.path.iterdir():
             if p.is_file():
                 shutil.copy2(p, tmp / p.name)
