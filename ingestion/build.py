@@ -1,8 +1,11 @@
 """`build()`: the whole dbt project (seeds, models, snapshots, tests) against the configured database.
 
-Shared by `cscw build` and (through the write-audit-publish step the orchestration issue adds) the
-nightly DAG. The raw schema is created first (empty tables for every contract table, as the loader
-makes them), so a build on a database nothing has been loaded into yet still succeeds.
+`build_and_publish()` is what `cscw build` runs: the marts are built and tested in the build schema and
+swapped into `marts` only when everything passed, by the same publish step the nightly DAG uses
+(`ingestion.publish`), so BI never sees a half-built or failed night.
+
+The raw schema is created first (empty tables for every contract table, as the loader makes
+them), so a build on a database nothing has been loaded into yet still succeeds.
 """
 
 from __future__ import annotations
@@ -46,3 +49,23 @@ def build(
     if threads:
         args += ["--threads", str(threads)]
     return run_dbt(args, url, vars=vars, target_path=target_path)
+
+
+def build_and_publish(url: str | None = None, *, publish: bool = True, **build_options):
+    """Write-audit-publish: build into the build schema, then publish when every node passed.
+
+    Returns (DbtRun, PublishResult or None). Nothing is published after a failure, or when `publish` is
+    false (a partial `--select` build must never replace the whole published marts).
+    """
+    from ingestion import publish as wap
+    from ingestion.db import connect, database_url
+
+    url = url or database_url()
+    vars = {**(build_options.pop("vars", None) or {}), "marts_schema": wap.BUILD_SCHEMA}
+    with connect(url) as conn:
+        wap.reset_build_schema(conn)
+    result = build(url, vars=vars, **build_options)
+    if not (result.success and publish):
+        return result, None
+    with connect(url) as conn:
+        return result, wap.publish(conn)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import time
 
-HELP = "build the dbt warehouse (seeds, models, tests) against the configured database"
+HELP = (
+    "build the dbt warehouse (seeds, models, tests) against the configured database; the marts are built in "
+    "a build schema and published into `marts` only when every test passed"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -14,14 +17,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--full-refresh", action="store_true", help="rebuild incremental models from scratch")
     parser.add_argument("--threads", type=int, help="dbt threads (default from the profile: 4)")
     parser.add_argument("--url", help="database URL (default: CSCW_DATABASE_URL or the embedded database)")
+    parser.add_argument(
+        "--no-publish", action="store_true", help="build and test only; leave the published marts as they are"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingestion.build import build
+    from ingestion.build import build_and_publish
 
     started = time.monotonic()
-    result = build(
+    partial = bool(args.select or args.exclude)
+    result, published = build_and_publish(
         args.url,
+        publish=not (args.no_publish or partial),
         select=args.select,
         exclude=args.exclude,
         full_refresh=args.full_refresh,
@@ -29,4 +37,11 @@ def run(args: argparse.Namespace) -> int:
     )
     print(result.summary())
     print(f"took {time.monotonic() - started:.1f}s; artifacts in {result.target_path}")
+    if published:
+        print(f"published {published.relations} relations into marts")
+    elif result.success:
+        why = "a partial build (--select/--exclude)" if partial else "--no-publish"
+        print(f"not published ({why}): the marts were built and tested in the build schema only")
+    else:
+        print("not published: the previous marts stay as they were")
     return 0 if result.success else 1
