@@ -60,6 +60,19 @@ def create_database(pg_server: EmbeddedPostgres, prefix: str = "t") -> str:
     return with_database(pg_server.url("postgres"), name)
 
 
+def query(url: str, sql: str, args=None):
+    """Run one statement in its own committed transaction; the rows when it returns any, else None."""
+    conn = psycopg2.connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, args)
+            rows = cur.fetchall() if cur.description else None
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
 @pytest.fixture(scope="module")
 def module_db_url(pg_server) -> str:
     """A database of its own for one test module."""

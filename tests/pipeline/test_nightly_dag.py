@@ -26,27 +26,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import psycopg2
 import pytest
 
 from tests.conftest import REPO_DIR
+from tests.conftest import query as q
 
 pytestmark = pytest.mark.slow
 
 LA = "888"
 DBT_SELECT = "+stg_ssd__person,+mart_kpi_catalogue"
-
-
-def q(url, sql, args=None):
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            rows = cur.fetchall() if cur.description else None
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
 
 
 def marts_snapshot(url):

@@ -10,18 +10,7 @@ import psycopg2
 import pytest
 
 from ingestion import ops, pipeline, publish
-
-
-def _q(url, sql, args=None):
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            rows = cur.fetchall() if cur.description else None
-        conn.commit()
-        return rows
-    finally:
-        conn.close()
+from tests.conftest import query as _q
 
 
 @pytest.fixture
