@@ -134,8 +134,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"export {k}={shlex.quote(v)}")
         return 0
     if args.action == "standalone":
-        airflow_bin = Path(sys.executable).parent / "airflow"
-        os.execv(str(airflow_bin), [str(airflow_bin), "standalone"])
+        bin_dir = Path(sys.executable).parent
+        # `airflow standalone` starts its components as `airflow ...` subprocesses found on PATH.
+        os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
+        os.execv(str(bin_dir / "airflow"), [str(bin_dir / "airflow"), "standalone"])
     migrate()
     result = run_night(args.extract_date, landing_dir=args.landing)
     print(json.dumps(result, default=str))
