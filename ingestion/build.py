@@ -18,10 +18,11 @@ from ingestion.dbt_runner import DbtRun, run_dbt
 def ensure_raw_schema(url: str) -> None:
     from ingestion.contract import load_contract
     from ingestion.db import connect
-    from ingestion.loader.schema import ensure_schema
+    from ingestion.loader.schema import analyze_raw, ensure_schema
 
     with connect(url) as conn:
         ensure_schema(conn, load_contract())
+        analyze_raw(conn)
 
 
 def build(

@@ -227,9 +227,11 @@ def source_freshness(url: str, run_id: str | None = None) -> dict:
 def prepare_build(url: str, run_id: str | None = None, build_schema: str = BUILD_SCHEMA) -> None:
     """Before dbt: generated seeds on this machine, an empty build schema, the dbt start time."""
     from ingestion import dbt_runner
+    from ingestion.loader.schema import analyze_raw
 
     dbt_runner.prepare_project()
     with connect(url) as conn:
+        analyze_raw(conn)
         publish.reset_build_schema(conn, build_schema)
         if run_id:
             ops.update_run(conn, run_id, durations={"_dbt_started_epoch": time.time()})

@@ -329,11 +329,6 @@ class _Loader:
         self.data.commit()
         for t, cols in added.items():
             self.columns[t] = cols
-        # Fresh statistics, so dbt's first build after a load is not planned blind (minutes otherwise).
-        with self.data.cursor() as ac:
-            for t in sorted(t for t, n in result.tables.items() if n):
-                ac.execute(f'analyze "{SCHEMA}"."{t}"')
-        self.data.commit()
         result.status = "loaded"
         return result
 

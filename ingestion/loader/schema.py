@@ -117,3 +117,32 @@ def add_columns(cur, table: str, wanted, existing: set[str]) -> list[str]:
         )
         existing.add(c)
     return missing
+
+
+def analyze_raw(conn) -> list[str]:
+    """Planner statistics for the raw tables loaded since they were last analyzed; returns their names.
+
+    Run before dbt reads raw (by `cscw build` and the pipeline's build step), not by the loader: it
+    is the consumer's need, and it costs about as much as the load's own COPY. Without it the first
+    build after a load is planned blind and takes minutes (autovacuum would come a minute too late).
+    """
+    with conn.cursor() as cur:
+        cur.execute("select to_regclass('raw._batches')")
+        if cur.fetchone()[0] is None:
+            return []
+        cur.execute(
+            """select c.relname from pg_class c
+               join pg_namespace n on n.oid = c.relnamespace and n.nspname = %s
+               left join pg_stat_user_tables s on s.relid = c.oid
+               where c.relkind in ('r', 'p') and c.relname not like '\\_%%'
+                 and coalesce(greatest(s.last_analyze, s.last_autoanalyze), '-infinity') <
+                     (select coalesce(max(finished_at), '-infinity') from raw._batches
+                      where status in ('loaded', 'superseded'))
+               order by 1""",
+            (SCHEMA,),
+        )
+        stale = [r[0] for r in cur.fetchall()]
+        for table in stale:
+            cur.execute(sql.SQL("analyze {}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table)))
+    conn.commit()
+    return stale
