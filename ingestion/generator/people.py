@@ -159,6 +159,24 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
     n_sw = max(2, round(children * 1.25 / prof["children_per_sw"]))
     iro_fte_total = max(1.0, prof["iro_fte"] * scale)
     idle_fte = prof.get("iro_fte_without_cases", 0) * (1 if scale >= 1 else 0)
+
+    def write_manager(title: str, team: str) -> None:
+        """A permanent, full-time manager of `team` (the name is drawn here, as before)."""
+        pid = la.new_id("prof")
+        w.row(
+            "ssd_professionals",
+            prof_row(
+                prof_professional_id=pid,
+                prof_staff_id=f"S{pid}",
+                prof_professional_name=_staff_name(rng),
+                prof_professional_job_title=title,
+                prof_professional_department=team,
+                prof_full_time_equivalency="1.0",
+                prof_agency_worker_flag="N",
+            ),
+            first,
+        )
+
     for name, weight in loc_weights.items():
         loc_id = la.new_id("dept")
         staff.localities.append((loc_id, name, weight / total_w))
@@ -179,20 +197,7 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
                 first,
             )
             staff.iro_teams[loc_id].append(tid)
-            mgr = la.new_id("prof")
-            w.row(
-                "ssd_professionals",
-                prof_row(
-                    prof_professional_id=mgr,
-                    prof_staff_id=f"S{mgr}",
-                    prof_professional_name=_staff_name(rng),
-                    prof_professional_job_title="Quality and Review Manager",
-                    prof_professional_department=tid,
-                    prof_full_time_equivalency="1.0",
-                    prof_agency_worker_flag="N",
-                ),
-                first,
-            )
+            write_manager("Quality and Review Manager", tid)
         n_sw_teams = max(1, round(n_sw * weight / total_w / 8))
         for k in range(n_sw_teams):
             tid = la.new_id("dept")
@@ -209,20 +214,7 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
             staff.sw_teams[loc_id].append(tid)
             staff.sws[tid] = []
             for title in ("Team Manager", "Practice Manager"):
-                pid = la.new_id("prof")
-                w.row(
-                    "ssd_professionals",
-                    prof_row(
-                        prof_professional_id=pid,
-                        prof_staff_id=f"S{pid}",
-                        prof_professional_name=_staff_name(rng),
-                        prof_professional_job_title=title,
-                        prof_professional_department=tid,
-                        prof_full_time_equivalency="1.0",
-                        prof_agency_worker_flag="N",
-                    ),
-                    first,
-                )
+                write_manager(title, tid)
     # Social workers spread over the teams in proportion to locality weight.
     teams = [
         (tid, loc[2] / max(1, len(staff.sw_teams[loc[0]])))
