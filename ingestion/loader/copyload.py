@@ -1,129 +1,279 @@
-"""The COPY path for one file: Postgres parses the CSV; the checks are proven in Python or run on
-distinct values in SQL.
+"""The COPY path for one file: Postgres parses the CSV for loading while pyarrow parses the same bytes
+in a thread to check them.
 
-Python streams the file's bytes (header and BOM stripped) into ``COPY ... FROM STDIN (FORMAT csv,
-FREEZE, ENCODING ...)`` into a fresh table ``raw_snapshots."<table>_<batch_id>"`` made in the batch
-transaction, whose column defaults give the lineage (constants, and a temporary sequence for
-``_source_line``); once checked it becomes an inheritance child of ``raw.<table>``. Checks:
+Python reads the file's bytes (header and BOM stripped) in blocks cut at line ends and streams them
+into ``COPY ... FROM STDIN (FORMAT csv, FREEZE, ENCODING ...)`` into a fresh table
+``raw_snapshots."<table>_<batch_id>"`` made in the batch transaction, whose column defaults give the
+lineage (constants, and a temporary sequence for ``_source_line``); once checked it becomes an
+inheritance child of ``raw.<table>``. Each block also goes to a checker thread (``_Checker``):
+pyarrow's CSV reader parses it (the checked columns only, as bytes), and per checked column the
+distinct values go through the same rules as the row-by-row path (``validate.FileValidator``),
+blanks in required ids and texts are found with pyarrow compute, and the keys are checked for
+repeats. pyarrow and psycopg2 release the GIL, so the checks run while the server parses: the
+wall time is about the COPY's. Rows with a bad value, and later rows of a repeated key (the first
+line loads), are deleted from the child by line and become quarantine records (same columns and
+reasons as the row-by-row path).
 
-- while the server parses a chunk, Python tries to prove the next one clean (``_Feed._prove``: no
-  quotes, every checked value already known valid); if the whole file is proven, the server only
-  looks for blank required ids/texts and repeated keys;
-- otherwise one grouping-sets query gives every distinct value of each checked column, whether each
-  required id/text column has a blank, and the repeated keys; the distinct values go through the
-  same validators as the row-by-row path (``validate.FileValidator``); rows with a bad value are
-  deleted and returned as quarantine records (same columns and reasons), then later rows of a
-  repeated key (the first line loads), as before.
-
-Python's per-chunk checks make sure that each physical line is exactly one record and that
-Postgres reads every value as the csv module would (quotes only around whole fields, no ``\\.``,
-no NUL; COPY itself rejects blank lines, stray carriage returns and mixed line ends). A file that
-fails them, or that COPY rejects (ragged rows, bad encoding), returns ``None``: the caller rolls back
-to a savepoint and runs the row-by-row path, which names the problem exactly as before. See
+Python's per-block checks make sure that each physical line is exactly one record and that
+Postgres and pyarrow read every value as the csv module would (quotes only around whole fields,
+no ``\\.``, no NUL; COPY itself rejects blank lines, stray carriage returns and mixed line ends).
+So row i of the file is line i + 2. A file that fails them, that COPY or pyarrow rejects (ragged
+rows, bad encoding), or whose row counts disagree, returns ``None``: the caller rolls back to a
+savepoint and runs the row-by-row path, which names the problem exactly as before. See
 docs/loader.md, "Speed".
 """
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import psycopg2
 import psycopg2.errors
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from psycopg2 import sql
 
 from ingestion.contract import CodeList, Table
 from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA
-from ingestion.loader.validate import CACHE_LIMIT, FileError, FileResult, FileValidator, QuarantineRecord
+from ingestion.loader.validate import (
+    CACHE_LIMIT,
+    FileError,
+    FileResult,
+    FileValidator,
+    QuarantineRecord,
+    _ColumnCheck,
+)
 
-READ_BYTES = 1 << 20  # bytes per read from the file; each chunk goes to COPY whole
+READ_BYTES = 1 << 20  # bytes per message to COPY (progress is reported per message)
+BLOCK_BYTES = 1 << 25  # bytes read, and parsed by pyarrow, at a time: a file is held a block or two at once
+QUEUED_BLOCKS = 2  # blocks read ahead of the checker at most (bounds memory when it falls behind)
 PG_ENCODING = {"utf-8-sig": "UTF8", "utf-8": "UTF8", "cp1252": "WIN1252"}
 LINE_SEQUENCE = "pg_temp.cscw_source_line"
 LINEAGE = ("_la_code", "_extract_date", "_batch_id")
-# Every character str.strip() removes: a value made only of these is blank (missing), as in Python.
-# (tests/loader/test_copyload.py compares it with every code point's isspace())
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    "\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"
-)
-# A line whose quotes all enclose whole fields ("" inside them): Postgres and the csv module then
-# read the same values from it, and the line is a whole record.
+# A line whose quotes all enclose whole fields ("" inside them): Postgres, pyarrow and the csv module
+# then read the same values from it, and the line is a whole record.
 _FIELD = rb'(?:"(?:[^"]|"")*"|[^",\r\n]*)'
 _QUOTED_LINE = re.compile(_FIELD + rb"(?:," + _FIELD + rb")*\r?")
 DUPLICATE = "duplicate primary key (an earlier row has it)"
 MISSING = "missing required value"
-MAX_GROUPING = 31  # grouping() takes at most 31 arguments
+_BLANK_BELOW, _BLANK_ABOVE = pa.scalar(b"!", pa.binary()), pa.scalar(b"~", pa.binary())
 
-
-# Raw values (bytes as sent) known valid, per (kind of check, encoding); process-wide.
+# Raw values (bytes as sent) known valid, per (kind of check, codec); process-wide.
 _VALID_BYTES: dict[tuple[str, str], set[bytes]] = {}
 
-
-@dataclass
-class _Proof:
-    """What the Python side checks in a chunk: (column index, valid-values cache, validator) per
-    checked column; the number of columns."""
-
-    checks: list[tuple[int, set[bytes], Callable[[bytes], bool | None]]]
-    ncols: int
-
-
-def _proof(v: FileValidator, encoding: str) -> _Proof:
-    checks = []
-    for c in v.checks:
-        if c.check is None:
-            continue  # required ids and texts: the server looks for blanks (_blanks)
-        col = v.table.column(c.name)
-        kind = col.type if col.type != "code" else f"code:{col.codes}"
-        checks.append((c.index, _VALID_BYTES.setdefault((kind, encoding), set()), _validator(c, encoding)))
-    return _Proof(checks, len(v.result.columns))
-
-
-def _validator(c, encoding: str) -> Callable[[bytes], bool | None]:
-    """The row-by-row path's rule for one value (validate.FileValidator._problems), on bytes:
-    None when bad, True when good, False when good here but blank (the caches are shared by
-    required and optional columns, so blanks never go in them)."""
-
-    def valid(raw: bytes) -> bool | None:
-        try:
-            s = raw.decode(encoding).strip()
-        except UnicodeDecodeError:
-            return None
-        if not s:
-            return None if c.required else False
-        return True if c.check(s) is None else None
-
-    return valid
+Problem = tuple[str, str, str]  # (column, value as sent, reason), as FileValidator._problems gives
 
 
 class _Unsuitable(Exception):
-    """The file needs the row-by-row path (raised from inside COPY's read, which aborts the COPY)."""
+    """The file needs the row-by-row path (raised from inside COPY's read, which aborts the COPY,
+    or from the checker)."""
+
+
+@dataclass
+class _Checked:
+    """What the checker found in a whole file: its rows, and the problems per line (header order
+    within a line; a row with a bad value does not hold its key, as in the row-by-row path)."""
+
+    rows: int = 0
+    problems: dict[int, list[Problem]] = field(default_factory=dict)
+
+
+class _Checker(threading.Thread):
+    """Checks the blocks of one file as the feed reads them: pyarrow parses each block (only the
+    checked columns, as bytes, so cp1252 needs no transcoding), then each column's distinct values
+    are validated once (``_VALID_BYTES`` remembers the good ones), blanks in required ids and
+    texts are found by their first byte, and at the end the keys are checked for repeats."""
+
+    def __init__(self, v: FileValidator, encoding: str):
+        super().__init__(name=f"check {v.path.name}", daemon=True)
+        self.v = v
+        self.codec = "utf-8" if encoding.startswith("utf") else encoding
+        names = v.result.columns
+        self.columns = sorted({names[c.index] for c in v.checks} | {v.table.primary_key})
+        self.options = (
+            pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
+            pacsv.ConvertOptions(
+                column_types=dict.fromkeys(self.columns, pa.binary()),
+                include_columns=self.columns,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        self.valid = {
+            c.index: _VALID_BYTES.setdefault((_kind(v.table, c), self.codec), set())
+            for c in v.checks
+            if c.check is not None
+        }
+        self.blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUED_BLOCKS)
+        self.found = _Checked()
+        self.keys: list[pa.ChunkedArray] = []
+        self.unsuitable: str | None = None
+        self._exc: BaseException | None = None
+
+    def put(self, block: bytes | None) -> None:
+        """The next block of the file (whole lines); None after the last."""
+        self.blocks.put(block)
+
+    def run(self) -> None:
+        while (block := self.blocks.get()) is not None:
+            self._guarded(self._block, block)  # after a failure the rest is only drained
+        self._guarded(self._repeated_keys)
+
+    def result(self) -> _Checked | None:
+        """Join; None when the file needs the row-by-row path."""
+        self.join()
+        if self._exc is not None:
+            raise self._exc
+        return None if self.unsuitable else self.found
+
+    def _guarded(self, step: Callable, *args) -> None:
+        if self.unsuitable is not None or self._exc is not None:
+            return
+        try:
+            step(*args)
+        except _Unsuitable as e:
+            self.unsuitable = str(e)
+        except (pa.ArrowInvalid, UnicodeDecodeError) as e:  # ragged rows, bad bytes: row by row
+            self.unsuitable = f"{type(e).__name__}: {e}"
+        except BaseException as e:  # a bug, not the file: re-raised by result()
+            self._exc = e
+
+    def _block(self, block: bytes) -> None:
+        if not block:
+            return
+        table = pacsv.read_csv(pa.py_buffer(block), *self.options)
+        first_line = 2 + self.found.rows  # one line per record (the feed's checks)
+        for c in self.v.checks:
+            column = table.column(self.v.result.columns[c.index])
+            if c.check is None:
+                self._blanks(c, column, first_line)
+            else:
+                self._bad_values(c, column, first_line)
+        self.keys.append(table.column(self.v.table.primary_key))
+        self.found.rows += table.num_rows
+
+    def _blanks(self, c: _ColumnCheck, column: pa.ChunkedArray, first_line: int) -> None:
+        """A required id or text: its blank values (nearly every value starts with a printable
+        ASCII character, so only the others are decoded and stripped as Python does)."""
+        for i in _maybe_blank(column).to_pylist():
+            value = column[i].as_py().decode(self.codec)
+            if not value.strip():
+                self._problem(first_line + i, (c.name, value, MISSING))
+
+    def _bad_values(self, c: _ColumnCheck, column: pa.ChunkedArray, first_line: int) -> None:
+        valid = self.valid[c.index]
+        bad = {}
+        for raw in set(pc.unique(column).to_pylist()).difference(valid):
+            reason = self._reason(c, raw)
+            if reason:
+                bad[raw] = reason
+            elif reason is None and len(valid) < CACHE_LIMIT:
+                valid.add(raw)
+        if not bad:
+            return
+        rows = pc.indices_nonzero(pc.is_in(column, value_set=pa.array(list(bad), pa.binary())))
+        for i in rows.to_pylist():
+            raw = column[i].as_py()
+            self._problem(first_line + i, (c.name, raw.decode(self.codec), bad[raw]))
+
+    def _reason(self, c: _ColumnCheck, raw: bytes) -> str | None | bool:
+        """The row-by-row path's rule for one value (validate.FileValidator._problems): the reason
+        it is bad, None when good, False when a blank is allowed here (blanks are never cached:
+        the caches are shared by required and optional columns)."""
+        value = raw.decode(self.codec).strip()
+        if not value:
+            return MISSING if c.required else False
+        return c.check(value)
+
+    def _problem(self, line: int, problem: Problem) -> None:
+        self.found.problems.setdefault(line, []).append(problem)
+
+    def _repeated_keys(self) -> None:
+        """Later rows of a key already in the file are quarantined; the first row without a bad
+        value holds the key."""
+        if not self.keys:
+            return
+        keys = pa.chunked_array([c for k in self.keys for c in k.chunks], pa.binary())
+        lines = None
+        if self.found.problems:  # rows already quarantined do not hold their key
+            lines = pa.array(np.arange(2, 2 + len(keys)))
+            held = pc.invert(pc.is_in(lines, value_set=pa.array(list(self.found.problems), pa.int64())))
+            keys, lines = keys.filter(held), lines.filter(held)
+        if len(pc.unique(keys)) == len(keys):  # a hash of each key once: cheaper than count_distinct
+            return
+        if lines is None:
+            lines = pa.array(np.arange(2, 2 + len(keys)))
+        counts = pc.value_counts(keys)
+        repeated = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+        rows = pc.indices_nonzero(pc.is_in(keys, value_set=repeated))
+        seen: set[bytes] = set()
+        pk = self.v.table.primary_key
+        for i in rows.to_pylist():
+            key = keys[i].as_py()
+            if key in seen:
+                self._problem(lines[i].as_py(), (pk, key.decode(self.codec), DUPLICATE))
+            seen.add(key)
+
+
+def _maybe_blank(column: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """Indices of the values that may be blank: empty, or not starting with a printable ASCII
+    character (every whitespace character Python's strip() removes starts with such a byte, in
+    UTF-8 and in cp1252)."""
+    start = pc.binary_slice(column, 0, 1)
+    return pc.indices_nonzero(pc.or_(pc.less(start, _BLANK_BELOW), pc.greater(start, _BLANK_ABOVE)))
+
+
+def _kind(table: Table, c: _ColumnCheck) -> str:
+    col = table.column(c.name)
+    return col.type if col.type != "code" else f"code:{col.codes}"
+
+
+class _Blocks:
+    """The rest of a file in blocks of whole lines (the last may lack its line end); ``eof`` once
+    the last block has been read."""
+
+    def __init__(self, f):
+        self.f, self.pending, self.eof = f, b"", False
+
+    def next(self) -> bytes | None:
+        while not self.eof:
+            data = self.f.read(BLOCK_BYTES)
+            self.eof = len(data) < BLOCK_BYTES  # a buffered read is short only at the end
+            text = self.pending + data if self.pending else data
+            cut = len(text) if self.eof else text.rfind(b"\n") + 1
+            block, self.pending = text[:cut], text[cut:]
+            if block:
+                return block
+        return None
 
 
 class _Feed:
-    """The file-like object COPY reads: chunks cut at line ends, each checked to be plain enough
-    that Postgres's record boundaries and values are the csv module's.
+    """The file-like object COPY reads: the blocks of the file, each checked to be plain enough
+    that Postgres's record boundaries and values are the csv module's, handed to the checker one
+    block ahead of COPY (so it also knows the end early), and sent in READ_BYTES messages."""
 
-    While the server parses one chunk, Python tries to prove the next one clean, cheaply: without
-    quotes, one split of the chunk gives the cells row-major, a column is a slice, and its values
-    are looked up in caches of values known valid (``_VALID_BYTES``). When
-    that proof holds for the whole file, the server only checks required ids and texts for blanks
-    (``_blanks``); otherwise the SQL checks decide (``proven`` False)."""
-
-    def __init__(self, f, progress: Callable[[int], None] | None, proof: _Proof | None, ncols: int):
-        self.f, self.progress, self.proof, self.ncols = f, progress, proof, ncols
-        self.pending = b""
+    def __init__(self, blocks: _Blocks, checker: _Checker, progress, ncols: int):
+        self.blocks, self.checker, self.progress, self.ncols = blocks, checker, progress, ncols
+        self.block, self.pos = b"", 0
+        self.ahead = self._next()
         self.lines = 0
-        self.crlf: bool | None = None  # the file's line end, from its first data line
         self.unsuitable: str | None = None  # why the row-by-row path is needed
 
-    @property
-    def proven(self) -> bool:
-        return self.proof is not None
+    def _next(self) -> bytes | None:
+        block = self.blocks.next()
+        if block is not None:
+            _check(block, self.ncols)
+        self.checker.put(block)
+        return block
 
     def read(self, size: int = -1) -> bytes:
         try:
@@ -133,72 +283,41 @@ class _Feed:
             raise
 
     def _read(self) -> bytes:
-        data = self.f.read(READ_BYTES)
-        if not data:
-            out, self.pending = self.pending, b""
-            if out:
-                self._check(out)
-                self._prove(out + (b"\r\n" if self.crlf else b"\n"), 1)
-                self.lines += 1
-            return out
-        text = self.pending + data if self.pending else data
-        cut = text.rfind(b"\n") + 1
-        if not cut:
-            self.pending = text
-            return self._read()
-        out, self.pending = text[:cut], text[cut:]
-        if self.crlf is None:
-            self.crlf = out[cut - 2 : cut - 1] == b"\r"
-        self._check(out)
-        lines = out.count(b"\n")
-        self._prove(out, lines)
-        self.lines += lines
+        if self.pos >= len(self.block):
+            if self.ahead is None:
+                return b""
+            self.block, self.pos = self.ahead, 0
+            self.ahead = self._next()
+        out = self.block[self.pos : self.pos + READ_BYTES]
+        self.pos += len(out)
+        self.lines += out.count(b"\n")
         if self.progress:
             self.progress(self.lines)
         return out
 
-    def _prove(self, b: bytes, nrows: int) -> None:
-        """b: ``nrows`` whole lines, each ending in the file's line end."""
-        p = self.proof
-        if p is None:
-            return
-        if b'"' in b:  # quoted fields: the SQL checks decide
-            self.proof = None
-            return
-        body = b[:-2].replace(b"\r\n", b",") if self.crlf else b[:-1].replace(b"\n", b",")
-        cells = body.split(b",")
-        ncols = p.ncols
-        if len(cells) != nrows * ncols:  # ragged: COPY rejects it
-            self.proof = None
-            return
-        for index, ok, valid in p.checks:
-            column = cells[index::ncols]
-            if ok.issuperset(column):  # the usual case: nothing new
-                continue
-            for value in set(column).difference(ok):
-                good = valid(value)
-                if good is None:
-                    self.proof = None
-                    return
-                if good and len(ok) < CACHE_LIMIT:
-                    ok.add(value)
+    def drain(self) -> None:
+        """Tell the checker the file ends here (after COPY stopped early)."""
+        if self.ahead is not None:
+            self.ahead = None
+            self.checker.put(None)
 
-    def _check(self, b: bytes) -> None:
-        """What COPY would take differently from the csv module. Blank lines, a carriage return
-        not ending a line and mixed line ends need no search here: COPY rejects them (a blank
-        line is a row with too few fields), except a blank line in a one-column file."""
-        if b"\x00" in b or b"\\." in b:
-            raise _Unsuitable("NUL byte or end-of-data marker")
-        if self.ncols == 1 and (b.startswith((b"\n", b"\r\n")) or b"\n\n" in b or b"\n\r\n" in b):
-            raise _Unsuitable("blank line")
-        at = b.find(b'"')
-        while at >= 0:  # only the lines with quotes are looked at one by one
-            start = b.rfind(b"\n", 0, at) + 1
-            end = b.find(b"\n", at)
-            end = len(b) if end < 0 else end
-            if not _QUOTED_LINE.fullmatch(b, start, end):
-                raise _Unsuitable("quotes not around whole fields, or a line break inside quotes")
-            at = b.find(b'"', end)
+
+def _check(b: bytes, ncols: int) -> None:
+    """What COPY would take differently from the csv module. Blank lines, a carriage return not
+    ending a line and mixed line ends need no search here: COPY rejects them (a blank line is a
+    row with too few fields), except a blank line in a one-column file."""
+    if b"\x00" in b or b"\\." in b:
+        raise _Unsuitable("NUL byte or end-of-data marker")
+    if ncols == 1 and (b.startswith((b"\n", b"\r\n")) or b"\n\n" in b or b"\n\r\n" in b):
+        raise _Unsuitable("blank line")
+    at = b.find(b'"')
+    while at >= 0:  # only the lines with quotes are looked at one by one
+        start = b.rfind(b"\n", 0, at) + 1
+        end = b.find(b"\n", at)
+        end = len(b) if end < 0 else end
+        if not _QUOTED_LINE.fullmatch(b, start, end):
+            raise _Unsuitable("quotes not around whole fields, or a line break inside quotes")
+        at = b.find(b'"', end)
 
 
 def copy_file(
@@ -217,234 +336,121 @@ def copy_file(
     the child created in the current subtransaction; on None the caller rolls back to it).
     FileError for an unusable header."""
     started = time.perf_counter()
-    v = FileValidator(path, table, code_lists, encoding=encoding, lineage=("", "", ""))  # header checks
+    v = FileValidator(
+        path, table, code_lists, encoding=encoding, lineage=("", "", ""), quarantine_limit=quarantine_limit
+    )  # header checks
     r = v.result
-    if len(v.checks) + 1 > MAX_GROUPING:
-        return None
-    la_code, extract_date, batch_id = batch
-    parent = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table.name))
     child = sql.SQL("{}.{}").format(
-        sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(f"{table.name}_{batch_id}")
+        sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(f"{table.name}_{batch[2]}")
     )
-    lineage = dict(zip(LINEAGE, map(sql.Literal, (la_code, extract_date, batch_id)), strict=False))
-    columns = sql.SQL(", ").join(map(sql.Identifier, r.columns))
-    # "" is an empty value like an unquoted empty one (NULL in raw, as the row-by-row path has it);
-    # FORCE_NULL costs time on every value, so only when the file has "" at all.
-    force_null = sql.SQL(", force_null ({})").format(columns) if _has(path, b'""') else sql.SQL("")
-    copy = sql.SQL("copy {} ({}) from stdin with (format csv, freeze, encoding {}{})").format(
-        child, columns, sql.Literal(PG_ENCODING[encoding]), force_null
-    )
-    cur.execute(
-        sql.SQL(
-            "create temporary sequence if not exists {seq} cache 10000;"
-            " select setval({seqname}, 1);"  # the header is line 1: the first record is line 2
-            " create table {child} (like {parent});"
-            " alter table {child} alter _la_code set default {_la_code},"
-            " alter _extract_date set default {_extract_date}::date,"
-            " alter _batch_id set default {_batch_id},"
-            " alter _source_line set default nextval({seqname}),"
-            " add check (_la_code = {_la_code} and _extract_date = {_extract_date}::date"
-            " and _batch_id = {_batch_id})"
-        ).format(
-            seq=sql.SQL(LINE_SEQUENCE),
-            seqname=sql.Literal(LINE_SEQUENCE),
-            child=child,
-            parent=parent,
-            **lineage,
-        )
-    )
+    parent = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table.name))
+    checker = _Checker(v, encoding)
+    checker.start()
     with open(path, "rb") as f:
         f.readline()  # the header (one line: read_header checked it)
-        feed = _Feed(
-            f, progress, _proof(v, "utf-8" if encoding.startswith("utf") else encoding), len(r.columns)
-        )
+        blocks = _Blocks(f)
         try:
-            cur.copy_expert(copy.as_string(cur.connection), feed, size=READ_BYTES)
-        except psycopg2.DataError:  # ragged rows, bad encoding: the row-by-row path names them
+            feed = _Feed(blocks, checker, progress, len(r.columns))
+        except _Unsuitable:
+            checker.put(None)
+            checker.result()
             return None
-        except psycopg2.errors.QueryCanceled:
-            if feed.unsuitable is None:  # not ours
-                raise
-            return None
+        _create_child(cur, child, parent, batch)
+        try:
+            # "" is an empty value like an unquoted empty one (NULL in raw, as the row-by-row path
+            # has it); FORCE_NULL costs time on every value, so only when the file has "" at all.
+            quoted_empty = b'""' in (feed.ahead or b"") if blocks.eof else _has(path, b'""')
+            copied = _copy(cur, child, r.columns, encoding, feed, force_null=quoted_empty)
+        finally:
+            feed.drain()
+    checked = checker.result()
+    if not copied or checked is None or checked.rows != cur.rowcount:
+        return None
     r.rows_read = cur.rowcount
-    # The child keeps no defaults (the sequence is temporary); it joins raw.<table> when checked.
-    cur.execute(
-        sql.SQL(
-            "alter table {} alter _la_code drop default, alter _extract_date drop default,"
-            " alter _batch_id drop default, alter _source_line drop default"
-        ).format(child)
-    )
-    v.quarantine_limit = None  # records are kept for every row here, then cut in line order
-    # Values proven clean by Python and no blanks (_blanks): only the keys are left to check.
-    if feed.proven and not _blanks(cur, v, child):
-        bad, duplicates = {}, _any_duplicate(cur, v, child)
-    else:
-        bad, duplicates = _bad_values(cur, v, child, keys=True)
-    if bad:
-        _quarantine_values(cur, v, child, bad)
-    if bad or duplicates:
-        _quarantine_duplicates(cur, v, child)
-    r.quarantine.sort(key=lambda q: q.line)  # stable: a row's values stay in header order
-    v.quarantine_limit = quarantine_limit
-    if quarantine_limit is not None and r.rows_quarantined > quarantine_limit:
-        lines = sorted({q.line for q in r.quarantine})
-        r.quarantine = [q for q in r.quarantine if q.line <= lines[quarantine_limit - 1]]
-        r.quarantine_stored_all = False
-    cur.execute(sql.SQL("alter table {} inherit {}").format(child, parent))
+    _quarantine(cur, v, child, checked)
+    _attach(cur, child, parent, batch)
     r.rows_loaded = r.rows_read - r.rows_quarantined
     r.seconds = time.perf_counter() - started
     return r
 
 
+def _create_child(cur, child, parent, batch: tuple[str, str, int]) -> None:
+    """The child for COPY FREEZE: the parent's columns but the constant lineage (added after the
+    COPY, see ``_attach``), ``_source_line`` from a temporary sequence (COPY inserts in file order)."""
+    cur.execute(
+        "select string_agg(format('%%I %%s', attname, format_type(atttypid, atttypmod)), ', '"
+        " order by attnum) from pg_attribute where attrelid = %s::regclass and attnum > 0"
+        " and not attisdropped and attname <> all(%s) and attname <> '_source_line'",
+        (parent.as_string(cur.connection), list(LINEAGE)),
+    )
+    columns = sql.SQL(cur.fetchone()[0])  # names quoted by format('%I')
+    cur.execute(
+        sql.SQL(
+            "create temporary sequence if not exists {seq} cache 10000;"
+            " select setval({seqname}, 1);"  # the header is line 1: the first record is line 2
+            " create table {child} ({columns}, _source_line integer not null default nextval({seqname}))"
+        ).format(seq=sql.SQL(LINE_SEQUENCE), seqname=sql.Literal(LINE_SEQUENCE), child=child, columns=columns)
+    )
+
+
+def _attach(cur, child, parent, batch: tuple[str, str, int]) -> None:
+    """The constant lineage as columns added with a default, which Postgres stores once in the
+    catalog instead of in every row (no rewrite); the CHECK on them (one scan of the child) lets
+    the planner skip this snapshot for other batches' filters. Then the child keeps no defaults
+    (the sequence is temporary) and joins raw.<table>."""
+    la_code, extract_date, batch_id = map(sql.Literal, batch)
+    cur.execute(
+        sql.SQL(
+            "alter table {child} alter _source_line drop default,"
+            " add _la_code text not null default {la_code},"
+            " add _extract_date date not null default {extract_date}::date,"
+            " add _batch_id bigint not null default {batch_id},"
+            " add check (_la_code = {la_code} and _extract_date = {extract_date}::date"
+            " and _batch_id = {batch_id});"
+            " alter table {child} alter _la_code drop default, alter _extract_date drop default,"
+            " alter _batch_id drop default;"
+            " alter table {child} inherit {parent}"
+        ).format(child=child, parent=parent, la_code=la_code, extract_date=extract_date, batch_id=batch_id)
+    )
+
+
+def _copy(cur, child, columns: list[str], encoding: str, feed: _Feed, *, force_null: bool) -> bool:
+    """COPY the feed into the child; False when COPY or the feed's checks reject the file."""
+    names = sql.SQL(", ").join(map(sql.Identifier, columns))
+    nulls = sql.SQL(", force_null ({})").format(names) if force_null else sql.SQL("")
+    copy = sql.SQL("copy {} ({}) from stdin with (format csv, freeze, encoding {}{})").format(
+        child, names, sql.Literal(PG_ENCODING[encoding]), nulls
+    )
+    try:
+        cur.copy_expert(copy.as_string(cur.connection), feed, size=READ_BYTES)
+    except psycopg2.DataError:  # ragged rows, bad encoding: the row-by-row path names them
+        return False
+    except psycopg2.errors.QueryCanceled:
+        if feed.unsuitable is None:  # not ours
+            raise
+        return False
+    return True
+
+
 def _has(path: Path, needle: bytes) -> bool:
     with open(path, "rb") as f:
         tail = b""
-        while block := f.read(READ_BYTES):
+        while block := f.read(BLOCK_BYTES):
             if needle in tail + block[: len(needle)] or needle in block:
                 return True
             tail = block[-len(needle) + 1 :]
     return False
 
 
-def _blank(col) -> sql.Composable:
-    # btrim with a set of characters is slow; a value starting with a printable ASCII character
-    # (nearly all) is not blank, and ascii() of it is cheap.
-    return sql.SQL("({c} is null or (ascii({c}) not between 33 and 126 and btrim({c}, {ws}) = ''))").format(
-        c=col, ws=sql.Literal(WHITESPACE)
-    )
-
-
-def _any_duplicate(cur, v: FileValidator, child) -> bool:
-    cur.execute(
-        sql.SQL("select 1 from {} group by {} having count(*) > 1 limit 1").format(
-            child, sql.Identifier(v.table.primary_key)
-        )
-    )
-    return cur.fetchone() is not None
-
-
-def _blanks(cur, v: FileValidator, child) -> bool:
-    """Whether a required id or text column may have a blank (the cheap test of ``_blank``)."""
-    names = [v.result.columns[c.index] for c in v.checks if c.check is None]
-    if not names:
-        return False
-    cur.execute(
-        sql.SQL("select {} from {}").format(
-            sql.SQL(", ").join(
-                sql.SQL("coalesce(bool_or({c} is null or ascii({c}) not between 33 and 126), false)").format(
-                    c=sql.Identifier(n)
-                )
-                for n in names
-            ),
-            child,
-        )
-    )
-    return any(cur.fetchone())
-
-
-def _bad_values(cur, v: FileValidator, child, *, keys: bool) -> tuple[dict[int, dict[str | None, str]], bool]:
-    """({check index: {bad value (None for empty): reason}}, whether any key is duplicated), from
-    one scan: the distinct values of each checked column, and (``keys``) the keys that occur more
-    than once."""
-    checks = v.checks
-    exprs = []
-    for c in checks:
-        col = sql.Identifier(v.result.columns[c.index])
-        # a required id/text column: only whether a blank is there
-        exprs.append(_blank(col) if c.check is None else col)
-    n = len(exprs)
-    if keys:
-        exprs.append(sql.Identifier(v.table.primary_key))
-    if not exprs:
-        return {}, False
-    items = sql.SQL(", ").join(exprs)
-    having = sql.SQL(" having grouping({}) = 1 or count(*) > 1").format(exprs[-1]) if keys else sql.SQL("")
-    cur.execute(
-        sql.SQL(
-            "select grouping({items}), {items} from {child} group by grouping sets ({sets}){having}"
-        ).format(
-            items=items,
-            child=child,
-            sets=sql.SQL(", ").join(sql.SQL("({})").format(e) for e in exprs),
-            having=having,
-        )
-    )
-    width = len(exprs)
-    bad: dict[int, dict[str | None, str]] = {}
-    duplicates = False
-    for row in cur:
-        # grouping() has a 1 bit for each expression not in this row's set (the first expression
-        # is the highest bit); exactly one is in it.
-        i = width - (~row[0] & ((1 << width) - 1)).bit_length()
-        if i == n:
-            duplicates = True
-            continue
-        c, value = checks[i], row[1 + i]
-        if c.check is None:
-            if value:
-                bad.setdefault(i, {})[None] = MISSING
-            continue
-        if value is not None and value in c.ok:
-            continue
-        s = (value or "").strip()
-        if not s:
-            if c.required:
-                bad.setdefault(i, {})[value] = MISSING
-            continue
-        reason = c.check(s)
-        if reason:
-            bad.setdefault(i, {})[value] = reason
-        elif len(c.ok) < CACHE_LIMIT:
-            c.ok.add(value)
-    return bad, duplicates
-
-
-def _quarantine_values(cur, v: FileValidator, child, bad) -> None:
-    checks, names = v.checks, v.result.columns
-    conds = []
-    for i, values in bad.items():
-        col = sql.Identifier(names[checks[i].index])
-        if checks[i].check is None:
-            conds.append(
-                sql.SQL("({} is null or btrim({}, {}) = '')").format(col, col, sql.Literal(WHITESPACE))
-            )
-            continue
-        listed = [x for x in values if x is not None]
-        if listed:
-            conds.append(sql.SQL("{} = any({})").format(col, sql.Literal(listed)))
-        if None in values:
-            conds.append(sql.SQL("{} is null").format(col))
-    cols = sql.SQL(", ").join(sql.Identifier(names[checks[i].index]) for i in sorted(bad))
-    cur.execute(
-        sql.SQL("delete from {} where {} returning _source_line, {}").format(
-            child, sql.SQL(" or ").join(conds), cols
-        )
-    )
-    order = sorted(bad)
-    for line, *values in sorted(cur.fetchall()):
-        problems = []
-        for i, value in zip(order, values, strict=True):
-            c = checks[i]
-            if c.check is None:
-                if value is None or not value.strip():
-                    problems.append((c.name, value or "", MISSING))
-            elif value in bad[i]:
-                problems.append((c.name, value or "", bad[i][value]))
-        v._quarantine(line, problems)
-
-
-def _quarantine_duplicates(cur, v: FileValidator, child) -> None:
-    """Later rows of a key already loaded from this file are quarantined; the first line stays."""
-    cur.execute(
-        sql.SQL(
-            "delete from {t} d using (select {pk} as key, min(_source_line) as first from {t}"
-            " group by {pk} having count(*) > 1) k"
-            " where d.{pk} = k.key and d._source_line > k.first"
-            " returning d._source_line, d.{pk}"
-        ).format(t=child, pk=sql.Identifier(v.table.primary_key))
-    )
-    for line, key in sorted(cur.fetchall()):
-        v._quarantine(line, [(v.table.primary_key, key, DUPLICATE)])
+def _quarantine(cur, v: FileValidator, child, checked: _Checked) -> None:
+    """Delete the rows with problems from the child; their records, in line order (header order
+    within a row), as the row-by-row path keeps them (up to its limit)."""
+    if not checked.problems:
+        return
+    lines = sorted(checked.problems)
+    cur.execute(sql.SQL("delete from {} where _source_line = any(%s)").format(child), (lines,))
+    for line in lines:
+        v._quarantine(line, checked.problems[line])
 
 
 __all__ = ["FileError", "QuarantineRecord", "copy_file"]
