@@ -1,26 +1,25 @@
 """The COPY path for one file: Postgres parses the CSV for loading while pyarrow parses the same bytes
 in a thread to check them.
 
-Python reads the file's bytes (header and BOM stripped) in blocks cut at line ends and streams them
-into ``COPY ... FROM STDIN (FORMAT csv, FREEZE, ENCODING ...)`` into a fresh table
-``raw_snapshots."<table>_<batch_id>"`` made in the batch transaction, whose column defaults give the
-lineage (constants, and a temporary sequence for ``_source_line``); once checked it becomes an
-inheritance child of ``raw.<table>``. Each block also goes to a checker thread (``_Checker``):
-pyarrow's CSV reader parses it (the checked columns only, as bytes), and per checked column the
-distinct values go through the same rules as the row-by-row path (``validate.FileValidator``),
-blanks in required ids and texts are found with pyarrow compute, and the keys are checked for
-repeats. pyarrow and psycopg2 release the GIL, so the checks run while the server parses: the
-wall time is about the COPY's. Rows with a bad value, and later rows of a repeated key (the first
-line loads), are deleted from the child by line and become quarantine records (same columns and
-reasons as the row-by-row path).
+Python reads the file's bytes (header and BOM stripped) in blocks cut at line ends and streams them,
+each line with its line number put in front, into ``COPY ... FROM STDIN (FORMAT csv, FREEZE,
+ENCODING ...)`` into a fresh table ``raw_snapshots."<table>_<batch_id>"`` made in the batch
+transaction. After the COPY the constant lineage is added as columns with a default (kept once in
+the catalog, not in every row) and the table becomes an inheritance child of ``raw.<table>``. Each
+block also goes to a checker thread (``_Checker``): pyarrow's CSV reader parses it (the checked
+columns only, as bytes), and per checked column the distinct values go through the same rules as
+the row-by-row path (``validate.FileValidator``), blanks in required ids and texts are found with
+pyarrow compute, and the keys are checked for repeats. pyarrow and psycopg2 release the GIL, so
+the checks run while the server parses. Rows with a bad value, and later rows of a repeated key
+(the first line loads), are deleted from the child by line and become quarantine records (same
+columns and reasons as the row-by-row path).
 
-Python's per-block checks make sure that each physical line is exactly one record and that
-Postgres and pyarrow read every value as the csv module would (quotes only around whole fields,
-no ``\\.``, no NUL; COPY itself rejects blank lines, stray carriage returns and mixed line ends).
-So row i of the file is line i + 2. A file that fails them, that COPY or pyarrow rejects (ragged
-rows, bad encoding), or whose row counts disagree, returns ``None``: the caller rolls back to a
-savepoint and runs the row-by-row path, which names the problem exactly as before. See
-docs/loader.md, "Speed".
+The checker also makes sure that each physical line is exactly one record and that Postgres and
+pyarrow read every value as the csv module would (quotes only around whole fields, no ``\\.``, no
+NUL; COPY itself rejects blank lines, stray carriage returns and mixed line ends). So row i of the
+file is line i + 2. A file that fails that, that COPY or pyarrow rejects (ragged rows, bad
+encoding), or whose row counts disagree, returns ``None``: the caller rolls back to a savepoint and
+runs the row-by-row path, which names the problem exactly as before. See docs/loader.md, "Speed".
 """
 
 from __future__ import annotations
@@ -56,7 +55,6 @@ READ_BYTES = 1 << 20  # bytes per message to COPY (progress is reported per mess
 BLOCK_BYTES = 1 << 25  # bytes read, and parsed by pyarrow, at a time: a file is held a block or two at once
 QUEUED_BLOCKS = 2  # blocks read ahead of the checker at most (bounds memory when it falls behind)
 PG_ENCODING = {"utf-8-sig": "UTF8", "utf-8": "UTF8", "cp1252": "WIN1252"}
-LINE_SEQUENCE = "pg_temp.cscw_source_line"
 LINEAGE = ("_la_code", "_extract_date", "_batch_id")
 # A line whose quotes all enclose whole fields ("" inside them): Postgres, pyarrow and the csv module
 # then read the same values from it, and the line is a whole record.
@@ -65,6 +63,7 @@ _QUOTED_LINE = re.compile(_FIELD + rb"(?:," + _FIELD + rb")*\r?")
 DUPLICATE = "duplicate primary key (an earlier row has it)"
 MISSING = "missing required value"
 _BLANK_BELOW, _BLANK_ABOVE = pa.scalar(b"!", pa.binary()), pa.scalar(b"~", pa.binary())
+_COMMA = pa.scalar(b",", pa.binary())
 
 # Raw values (bytes as sent) known valid, per (kind of check, codec); process-wide.
 _VALID_BYTES: dict[tuple[str, str], set[bytes]] = {}
@@ -99,7 +98,7 @@ class _Checker(threading.Thread):
         names = v.result.columns
         self.columns = sorted({names[c.index] for c in v.checks} | {v.table.primary_key})
         self.options = (
-            pacsv.ReadOptions(column_names=names, block_size=1 << 22),
+            pacsv.ReadOptions(column_names=names, block_size=1 << 22, use_threads=False),
             pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False),
             pacsv.ConvertOptions(
                 column_types=dict.fromkeys(self.columns, pa.binary()),
@@ -150,6 +149,7 @@ class _Checker(threading.Thread):
     def _block(self, block: bytes) -> None:
         if not block:
             return
+        _plain(block, len(self.v.result.columns))
         table = pacsv.read_csv(pa.py_buffer(block), *self.options)
         first_line = 2 + self.found.rows  # one line per record (the feed's checks)
         for c in self.v.checks:
@@ -208,7 +208,7 @@ class _Checker(threading.Thread):
             lines = pa.array(np.arange(2, 2 + len(keys)))
             held = pc.invert(pc.is_in(lines, value_set=pa.array(list(self.found.problems), pa.int64())))
             keys, lines = keys.filter(held), lines.filter(held)
-        if len(pc.unique(keys)) == len(keys):  # a hash of each key once: cheaper than count_distinct
+        if _increasing(keys) or len(pc.unique(keys)) == len(keys):  # unique: cheaper than count_distinct
             return
         if lines is None:
             lines = pa.array(np.arange(2, 2 + len(keys)))
@@ -230,6 +230,13 @@ def _maybe_blank(column: pa.ChunkedArray | pa.Array) -> pa.Array:
     UTF-8 and in cp1252)."""
     start = pc.binary_slice(column, 0, 1)
     return pc.indices_nonzero(pc.or_(pc.less(start, _BLANK_BELOW), pc.greater(start, _BLANK_ABOVE)))
+
+
+def _increasing(keys: pa.ChunkedArray) -> bool:
+    """Whether every key sorts after the one before it, so that none repeats: extracts are often
+    written in key order, and one comparison per key is far cheaper than hashing them all."""
+    a = keys.combine_chunks()
+    return len(a) < 2 or pc.all(pc.greater(a.slice(1), a.slice(0, len(a) - 1))).as_py()
 
 
 def _kind(table: Table, c: _ColumnCheck) -> str:
@@ -257,42 +264,41 @@ class _Blocks:
 
 
 class _Feed:
-    """The file-like object COPY reads: the blocks of the file, each checked to be plain enough
-    that Postgres's record boundaries and values are the csv module's, handed to the checker one
-    block ahead of COPY (so it also knows the end early), and sent in READ_BYTES messages."""
+    """The file-like object COPY reads: the blocks of the file, each handed to the checker one
+    block ahead of COPY (so it also learns early where the file ends), sent in messages of about
+    READ_BYTES of whole lines, each line with its number put in front (``_numbered``). COPY stops
+    early once the checker finds the file needs the row-by-row path."""
 
-    def __init__(self, blocks: _Blocks, checker: _Checker, progress, ncols: int):
-        self.blocks, self.checker, self.progress, self.ncols = blocks, checker, progress, ncols
+    def __init__(self, blocks: _Blocks, checker: _Checker, progress):
+        self.blocks, self.checker, self.progress = blocks, checker, progress
         self.block, self.pos = b"", 0
         self.ahead = self._next()
-        self.lines = 0
-        self.unsuitable: str | None = None  # why the row-by-row path is needed
+        self.line = 2  # the header is line 1
 
     def _next(self) -> bytes | None:
         block = self.blocks.next()
-        if block is not None:
-            _check(block, self.ncols)
         self.checker.put(block)
         return block
 
     def read(self, size: int = -1) -> bytes:
-        try:
-            return self._read()
-        except _Unsuitable as e:  # psycopg2 aborts the COPY (QueryCanceled)
-            self.unsuitable = str(e)
-            raise
-
-    def _read(self) -> bytes:
+        if self.checker.unsuitable is not None:
+            raise _Unsuitable(self.checker.unsuitable)  # psycopg2 aborts the COPY (QueryCanceled)
         if self.pos >= len(self.block):
             if self.ahead is None:
                 return b""
             self.block, self.pos = self.ahead, 0
             self.ahead = self._next()
-        out = self.block[self.pos : self.pos + READ_BYTES]
-        self.pos += len(out)
-        self.lines += out.count(b"\n")
+        start, block = self.pos, self.block
+        cut = block.rfind(b"\n", start, start + READ_BYTES) + 1
+        if cut <= start:  # a line longer than a message
+            cut = block.find(b"\n", start + READ_BYTES) + 1 or len(block)
+        if start + READ_BYTES >= len(block):
+            cut = len(block)
+        self.pos = cut
+        out, lines = _numbered(memoryview(block)[start:cut], self.line)
+        self.line += lines
         if self.progress:
-            self.progress(self.lines)
+            self.progress(self.line - 2)
         return out
 
     def drain(self) -> None:
@@ -302,7 +308,35 @@ class _Feed:
             self.checker.put(None)
 
 
-def _check(b: bytes, ncols: int) -> None:
+_NUMBERS: list[pa.Array] = []  # "0", "1", "2", ... as binary, grown on demand
+
+
+def _numbers(first: int, count: int) -> pa.Array:
+    if not _NUMBERS or len(_NUMBERS[0]) < first + count:
+        size = max(first + count, 2 * len(_NUMBERS[0]) if _NUMBERS else 1 << 18)
+        _NUMBERS[:] = [pc.cast(pc.cast(pa.array(np.arange(size)), pa.string()), pa.binary())]
+    return _NUMBERS[0].slice(first, count)
+
+
+def _numbered(lines: memoryview, first: int) -> tuple[bytes, int]:
+    """``lines`` (whole lines but maybe the last) with "<line number>," put in front of each, and
+    how many lines: COPY then reads the number into ``_source_line``, which costs the server less
+    than a default from a sequence. pyarrow does it without a Python loop: the lines are a binary
+    array over the same bytes (offsets at the line ends), joined element-wise with the numbers; the
+    joined array's data is the whole message."""
+    ends = np.flatnonzero(np.frombuffer(lines, np.uint8) == ord("\n")) + 1
+    if not len(ends) or ends[-1] != len(lines):
+        ends = np.append(ends, len(lines))  # the last line has no line end
+    offsets = np.zeros(len(ends) + 1, np.int32)
+    offsets[1:] = ends
+    text = pa.Array.from_buffers(pa.binary(), len(ends), [None, pa.py_buffer(offsets), pa.py_buffer(lines)])
+    joined = pc.binary_join_element_wise(_numbers(first, len(ends)), text, _COMMA)
+    _, joined_offsets, data = joined.buffers()
+    bounds = np.frombuffer(joined_offsets, np.int32)[joined.offset : joined.offset + len(joined) + 1]
+    return memoryview(data)[bounds[0] : bounds[-1]].tobytes(), len(ends)
+
+
+def _plain(b: bytes, ncols: int) -> None:
     """What COPY would take differently from the csv module. Blank lines, a carriage return not
     ending a line and mixed line ends need no search here: COPY rejects them (a blank line is a
     row with too few fields), except a blank line in a one-column file."""
@@ -329,12 +363,14 @@ def copy_file(
     encoding: str,
     batch: tuple[str, str, int],
     quarantine_limit: int | None,
+    raw_columns: set[str],
     progress: Callable[[int], None] | None = None,
 ) -> FileResult | None:
     """COPY one file into a fresh child of raw.<table> and quarantine its bad rows; None when the
     file needs the row-by-row path. Call it inside a savepoint taken just before (COPY FREEZE needs
     the child created in the current subtransaction; on None the caller rolls back to it).
-    FileError for an unusable header."""
+    ``raw_columns``: raw.<table>'s columns as this transaction has them. FileError for an unusable
+    header."""
     started = time.perf_counter()
     v = FileValidator(
         path, table, code_lists, encoding=encoding, lineage=("", "", ""), quarantine_limit=quarantine_limit
@@ -349,14 +385,9 @@ def copy_file(
     with open(path, "rb") as f:
         f.readline()  # the header (one line: read_header checked it)
         blocks = _Blocks(f)
+        feed = _Feed(blocks, checker, progress)
         try:
-            feed = _Feed(blocks, checker, progress, len(r.columns))
-        except _Unsuitable:
-            checker.put(None)
-            checker.result()
-            return None
-        _create_child(cur, child, parent, batch)
-        try:
+            _create_child(cur, child, raw_columns)
             # "" is an empty value like an unquoted empty one (NULL in raw, as the row-by-row path
             # has it); FORCE_NULL costs time on every value, so only when the file has "" at all.
             quoted_empty = b'""' in (feed.ahead or b"") if blocks.eof else _has(path, b'""')
@@ -374,39 +405,32 @@ def copy_file(
     return r
 
 
-def _create_child(cur, child, parent, batch: tuple[str, str, int]) -> None:
-    """The child for COPY FREEZE: the parent's columns but the constant lineage (added after the
-    COPY, see ``_attach``), ``_source_line`` from a temporary sequence (COPY inserts in file order)."""
+def _create_child(cur, child, raw_columns: set[str]) -> None:
+    """The child for COPY FREEZE: the parent's columns (all text) but the constant lineage, added
+    after the COPY (see ``_attach``)."""
+    columns = sorted(raw_columns.difference(LINEAGE, ["_source_line"]))
     cur.execute(
-        "select string_agg(format('%%I %%s', attname, format_type(atttypid, atttypmod)), ', '"
-        " order by attnum) from pg_attribute where attrelid = %s::regclass and attnum > 0"
-        " and not attisdropped and attname <> all(%s) and attname <> '_source_line'",
-        (parent.as_string(cur.connection), list(LINEAGE)),
-    )
-    columns = sql.SQL(cur.fetchone()[0])  # names quoted by format('%I')
-    cur.execute(
-        sql.SQL(
-            "create temporary sequence if not exists {seq} cache 10000;"
-            " select setval({seqname}, 1);"  # the header is line 1: the first record is line 2
-            " create table {child} ({columns}, _source_line integer not null default nextval({seqname}))"
-        ).format(seq=sql.SQL(LINE_SEQUENCE), seqname=sql.Literal(LINE_SEQUENCE), child=child, columns=columns)
+        sql.SQL("create table {} ({}, _source_line integer not null)").format(
+            child, sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in columns)
+        )
     )
 
 
 def _attach(cur, child, parent, batch: tuple[str, str, int]) -> None:
-    """The constant lineage as columns added with a default, which Postgres stores once in the
-    catalog instead of in every row (no rewrite); the CHECK on them (one scan of the child) lets
-    the planner skip this snapshot for other batches' filters. Then the child keeps no defaults
-    (the sequence is temporary) and joins raw.<table>."""
+    """The constant lineage as columns added with a default, which Postgres keeps once in the
+    catalog instead of in every row (no rewrite), then no defaults, and the child joins
+    raw.<table>. The CHECK on the lineage is NOT VALID: validating it scans the whole child (about
+    as much as a tenth of the COPY); it still guards every later write, but the planner does not
+    use it to skip snapshots (nothing here relies on that: a superseded snapshot is deleted from
+    its own tables)."""
     la_code, extract_date, batch_id = map(sql.Literal, batch)
     cur.execute(
         sql.SQL(
-            "alter table {child} alter _source_line drop default,"
-            " add _la_code text not null default {la_code},"
+            "alter table {child} add _la_code text not null default {la_code},"
             " add _extract_date date not null default {extract_date}::date,"
             " add _batch_id bigint not null default {batch_id},"
             " add check (_la_code = {la_code} and _extract_date = {extract_date}::date"
-            " and _batch_id = {batch_id});"
+            " and _batch_id = {batch_id}) not valid;"
             " alter table {child} alter _la_code drop default, alter _extract_date drop default,"
             " alter _batch_id drop default;"
             " alter table {child} inherit {parent}"
@@ -418,7 +442,7 @@ def _copy(cur, child, columns: list[str], encoding: str, feed: _Feed, *, force_n
     """COPY the feed into the child; False when COPY or the feed's checks reject the file."""
     names = sql.SQL(", ").join(map(sql.Identifier, columns))
     nulls = sql.SQL(", force_null ({})").format(names) if force_null else sql.SQL("")
-    copy = sql.SQL("copy {} ({}) from stdin with (format csv, freeze, encoding {}{})").format(
+    copy = sql.SQL("copy {} (_source_line, {}) from stdin with (format csv, freeze, encoding {}{})").format(
         child, names, sql.Literal(PG_ENCODING[encoding]), nulls
     )
     try:
@@ -426,7 +450,7 @@ def _copy(cur, child, columns: list[str], encoding: str, feed: _Feed, *, force_n
     except psycopg2.DataError:  # ragged rows, bad encoding: the row-by-row path names them
         return False
     except psycopg2.errors.QueryCanceled:
-        if feed.unsuitable is None:  # not ours
+        if feed.checker.unsuitable is None:  # not ours
             raise
         return False
     return True

@@ -29,7 +29,7 @@ from ingestion.loader.manifest import (
     read_manifest,
     sha256_file,
 )
-from ingestion.loader.schema import SCHEMA, add_columns, ensure_schema
+from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, add_columns, ensure_schema
 from ingestion.loader.validate import (
     CHUNK_BYTES,
     FileError,
@@ -245,12 +245,8 @@ class _Loader:
             try:
                 r = None
                 if copying:
-                    add_columns(
-                        cur,
-                        table.name,
-                        read_extra_columns(path, table, entry.encoding),
-                        added.setdefault(table.name, set(self.columns[table.name])),
-                    )
+                    raw_columns = added.setdefault(table.name, set(self.columns[table.name]))
+                    add_columns(cur, table.name, read_extra_columns(path, table, entry.encoding), raw_columns)
                     # The fast path (copyload.py); a file it cannot take goes row by row instead.
                     cur.execute("savepoint file")
                     r = copy_file(
@@ -261,6 +257,7 @@ class _Loader:
                         encoding=entry.encoding,
                         batch=(folder.la_code, folder.extract_date.isoformat(), batch_id),
                         quarantine_limit=limit,
+                        raw_columns=raw_columns,
                         progress=prog.rows,
                     )
                     cur.execute("rollback to savepoint file" if r is None else "release savepoint file")
@@ -357,8 +354,23 @@ class _Loader:
         return v.result
 
     def _supersede(self, cur, old: int, new: int) -> None:
+        """Delete the old snapshot's rows: the COPY path put them in the old batch's own child
+        tables, the row-by-row path in raw.<table> itself. Only those are touched (the children's
+        lineage CHECKs are not validated, so a filter on raw.<table> would scan every snapshot)."""
         for t in self.contract.tables:
-            cur.execute(sql.SQL("delete from raw.{} where _batch_id = %s").format(sql.Identifier(t)), (old,))
+            cur.execute(
+                sql.SQL("delete from only {}.{} where _batch_id = %s").format(
+                    sql.Identifier(SCHEMA), sql.Identifier(t)
+                ),
+                (old,),
+            )
+        cur.execute(
+            "select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+            " where n.nspname = %s and c.relname = any(%s)",
+            (SNAPSHOT_SCHEMA, [f"{t}_{old}" for t in self.contract.tables]),
+        )
+        for (child,) in cur.fetchall():
+            cur.execute(sql.SQL("delete from {}").format(sql.SQL(child)))  # a regclass, quoted as needed
         cur.execute(
             "update raw._batches set status = 'superseded', superseded_by = %s where batch_id = %s",
             (new, old),
