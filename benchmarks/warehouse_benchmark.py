@@ -35,38 +35,12 @@ def _node_seconds(run) -> dict[str, float]:
     return out
 
 
-def _clone_night(url: str, la_code: str, source_date: str, new_date: str) -> None:
-    """Copy a loaded snapshot to the next extract date as a new loaded batch, changing ~1% of rows."""
-    import psycopg2
-
-    from ingestion.contract import load_contract
-
-    conn = psycopg2.connect(url)
-    with conn, conn.cursor() as cur:
-        cur.execute(
-            "insert into raw._batches (la_code, extract_date, status, loaded_at)"
-            " values (%s, %s, 'loaded', now())"
-            " returning batch_id",
-            (la_code, new_date),
-        )
-        batch_id = cur.fetchone()[0]
-        for name, table in load_contract().tables.items():
-            cols = ", ".join(table.column_names)
-            cur.execute(
-                f"insert into raw.{name} ({cols}, _la_code, _extract_date, _batch_id, _source_line) "
-                f"select {cols}, _la_code, %s, %s, _source_line from raw.{name} "
-                "where _la_code = %s and _extract_date = %s",
-                (new_date, batch_id, la_code, source_date),
-            )
-        cur.execute(
-            "update raw.ssd_cla_reviews set clar_cla_review_participation = 'PN7' "
-            "where _batch_id = %s and _source_line %% 100 = 0",
-            (batch_id,),
-        )
-        cur.execute(
-            "delete from raw.ssd_person where _batch_id = %s and _source_line %% 100 = 1", (batch_id,)
-        )
-    conn.close()
+# a typical night: about 1% of CLA reviews changed and 1% of people removed
+NIGHT_2_CHANGES = [
+    "update raw.ssd_cla_reviews set clar_cla_review_participation = 'PN7'"
+    " where _batch_id = {batch} and _source_line % 100 = 0",
+    "delete from raw.ssd_person where _batch_id = {batch} and _source_line % 100 = 1",
+]
 
 
 def main() -> int:
@@ -75,6 +49,7 @@ def main() -> int:
     ap.add_argument("--years", type=int, default=6)
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--with-kpi", action="store_true")
+    ap.add_argument("--top", type=int, default=0, help="also print the N slowest nodes of each run")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="wh_bench_"))
@@ -86,6 +61,7 @@ def main() -> int:
     from ingestion.embedded import EmbeddedPostgres
     from ingestion.generator import generate
     from ingestion.loader import load_path
+    from tests.warehouse.rawdata import clone_extract
 
     server = EmbeddedPostgres(tmp / "pg")
     url = server.start()
@@ -105,7 +81,7 @@ def main() -> int:
             ("full refresh, nights 1+2", None, True),
         ]:
             if night is not None:
-                _clone_night(url, res[0].la_code, "2025-03-30", night)
+                clone_extract(url, res[0].la_code, "2025-03-30", night, NIGHT_2_CHANGES)
             t = time.monotonic()
             run = build(url, exclude=exclude, full_refresh=full, target_path=tmp / "target")
             timings[label] = time.monotonic() - t
@@ -116,6 +92,9 @@ def main() -> int:
             print(f"{label}: {timings[label]:.1f}s wall ({parts})")
             history = {r["name"]: r["execution_time"] for r in run.results if r["name"].startswith("hist_")}
             print(f"  history models: {sum(history.values()):.1f}s over {len(history)} models")
+            slowest = sorted(run.results, key=lambda r: -(r["execution_time"] or 0.0))[: args.top]
+            for r in slowest:
+                print(f"    {r['execution_time']:6.2f}s  {r['name']}")
         ratio = timings["incremental, night 2"] / timings["full refresh, nights 1+2"]
         print(f"incremental / full refresh: {ratio:.2f}")
         print(json.dumps({k: round(v, 1) for k, v in timings.items()}))

@@ -15,14 +15,19 @@ from pathlib import Path
 from ingestion.dbt_runner import DbtRun, run_dbt
 
 
-def ensure_raw_schema(url: str) -> None:
+def ensure_raw_schema(url: str, vars: dict | None = None) -> None:
+    """The raw schema and its statistics; incremental models reset if the project's definition changed."""
+    from ingestion import warehouse_state
     from ingestion.contract import load_contract
     from ingestion.db import connect
+    from ingestion.dbt_runner import prepare_project
     from ingestion.loader.schema import analyze_raw, ensure_schema
 
+    prepare_project()  # the generated seeds are part of the definition
     with connect(url) as conn:
         ensure_schema(conn, load_contract())
         analyze_raw(conn)
+        warehouse_state.reset_if_changed(conn, vars)
 
 
 def build(
@@ -39,7 +44,7 @@ def build(
     from ingestion.db import database_url
 
     url = url or database_url()
-    ensure_raw_schema(url)
+    ensure_raw_schema(url, vars)
     args = ["build"]
     if select:
         args += ["--select", select]

@@ -224,14 +224,18 @@ def source_freshness(url: str, run_id: str | None = None) -> dict:
     return {"sources_checked": len(res.results), **res.counts()}
 
 
-def prepare_build(url: str, run_id: str | None = None, build_schema: str = BUILD_SCHEMA) -> None:
-    """Before dbt: generated seeds on this machine, an empty build schema, the dbt start time."""
-    from ingestion import dbt_runner
+def prepare_build(
+    url: str, run_id: str | None = None, build_schema: str = BUILD_SCHEMA, extra_vars: dict | None = None
+) -> None:
+    """Before dbt: generated seeds on this machine, incremental models reset when the project's
+    definition changed (ingestion.warehouse_state), an empty build schema, the dbt start time."""
+    from ingestion import dbt_runner, warehouse_state
     from ingestion.loader.schema import analyze_raw
 
     dbt_runner.prepare_project()
     with connect(url) as conn:
         analyze_raw(conn)
+        warehouse_state.reset_if_changed(conn, extra_vars)
         publish.reset_build_schema(conn, build_schema)
         if run_id:
             ops.update_run(conn, run_id, durations={"_dbt_started_epoch": time.time()})
@@ -289,7 +293,7 @@ def build(
     """`dbt build` (seeds, models, tests in DAG order) with the marts going to `build_schema`."""
     from ingestion.dbt_runner import run_dbt
 
-    prepare_build(url, run_id, build_schema)
+    prepare_build(url, run_id, build_schema, extra_vars)
     res = run_dbt(["build"], url, vars={"marts_schema": build_schema, **(extra_vars or {})})
     nodes = {r["unique_id"]: r["status"] for r in res.results if r.get("unique_id")}
     counts = record_dbt_nodes(url, run_id, nodes) if run_id else node_counts(nodes)

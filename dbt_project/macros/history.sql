@@ -6,8 +6,12 @@
     Incremental: a run reads only the snapshots after the last extract it has recorded a change for,
     plus the current versions, so a night costs one snapshot, and writes only what changed (merge on
     la_code, source_id, valid_from). A full refresh replays every loaded snapshot in raw.
-    Versions are "islands" of consecutive extracts with the same content. -#}
-{% macro history_model(table_name, key_column) -%}
+    Versions are "islands" of consecutive extracts with the same content.
+
+    person_column / parent_column name the raw columns saying whose record each version is (the child's
+    person id; for rows without one, the parent row's id): int_child_changes reads them to find the
+    children whose facts a night must recompute, including children whose rows were deleted. -#}
+{% macro history_model(table_name, key_column, person_column=none, parent_column=none) -%}
 {%- set raw_relation = source('raw', table_name) -%}
 {%- set lineage = ['_la_code', '_extract_date', '_batch_id', '_source_line'] -%}
 {#- the contract columns, as declared in sources.yml (kept equal to contract.yml by a test): extra
@@ -42,6 +46,8 @@ open_versions as (
         h.la_code,
         h.source_id,
         h.content_hash,
+        h.person_id,
+        h.parent_id,
         h.valid_from,
         p.last_date
     from {{ this }} as h
@@ -54,6 +60,8 @@ observations as (
     select
         r._la_code as la_code,
         trim(r.{{ key_column }}) as source_id,
+        {{ 'trim(r.' ~ person_column ~ ')' if person_column else 'cast(null as text)' }} as person_id,
+        {{ 'trim(r.' ~ parent_column ~ ')' if parent_column else 'cast(null as text)' }} as parent_id,
         r._extract_date as extract_date,
         md5(cast(row({% for c in contract_columns %}r.{{ c }}{{ ", " if not loop.last }}{% endfor %}) as text))
             as content_hash,
@@ -68,6 +76,8 @@ observations as (
     select
         la_code,
         source_id,
+        person_id,
+        parent_id,
         last_date as extract_date,
         content_hash,
         valid_from as carried_from
@@ -80,6 +90,8 @@ numbered as (
         o.la_code,
         o.source_id,
         o.content_hash,
+        o.person_id,
+        o.parent_id,
         o.extract_date,
         o.carried_from,
         b.batch_ordinal,
@@ -95,6 +107,9 @@ islands as (
         la_code,
         source_id,
         content_hash,
+        -- the content hash covers these columns, so one island has one value of each
+        min(person_id) as person_id,
+        min(parent_id) as parent_id,
         min(extract_date) as first_seen,
         max(batch_ordinal) as last_ordinal,
         min(carried_from) as carried_from
@@ -106,6 +121,8 @@ select
     i.la_code,
     i.source_id,
     i.content_hash,
+    i.person_id,
+    i.parent_id,
     coalesce(i.carried_from, i.first_seen) as valid_from,
     nb.extract_date as valid_to
 from islands as i

@@ -44,3 +44,32 @@ def load_extract(url: str, la_code: str, extract_date: str, tables: dict[str, li
     finally:
         conn.close()
     return batch_id
+
+
+def clone_extract(url: str, la_code: str, source_date: str, new_date: str, changes: list[str] = ()) -> int:
+    """Copy a loaded snapshot to a later extract date as a new loaded batch (as if the case system sent the
+    same data again), then run ``changes`` on it: SQL statements in which ``{batch}`` is the new batch id.
+    Returns the batch id."""
+    contract = load_contract()
+    conn = psycopg2.connect(url)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(
+                "insert into raw._batches (la_code, extract_date, status, loaded_at)"
+                " values (%s, %s, 'loaded', now()) returning batch_id",
+                (la_code, new_date),
+            )
+            batch_id = cur.fetchone()[0]
+            for name, table in contract.tables.items():
+                cols = ", ".join(table.column_names)
+                cur.execute(
+                    f"insert into raw.{name} ({cols}, _la_code, _extract_date, _batch_id, _source_line)"
+                    f" select {cols}, _la_code, %s, %s, _source_line from raw.{name}"
+                    " where _la_code = %s and _extract_date = %s",
+                    (new_date, batch_id, la_code, source_date),
+                )
+            for statement in changes:
+                cur.execute(statement.replace("{batch}", str(batch_id)))
+    finally:
+        conn.close()
+    return batch_id

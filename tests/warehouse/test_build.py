@@ -276,7 +276,7 @@ def test_docs_generate_and_every_model_and_column_is_described(built, tmp_path):
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     catalog = json.loads((tmp_path / "catalog.json").read_text())
     mine = ("models/staging/", "models/intermediate/", "models/marts/warehouse/")
-    checked = 0
+    checked = facts = 0
     for uid, node in manifest["nodes"].items():
         if node["resource_type"] != "model" or not node["original_file_path"].startswith(mine):
             continue
@@ -285,10 +285,12 @@ def test_docs_generate_and_every_model_and_column_is_described(built, tmp_path):
         documented = {name for name, col in node["columns"].items() if col["description"].strip()}
         missing = set(built_columns) - documented
         assert not missing, f"{uid}: undocumented columns {sorted(missing)}"
-        if node["original_file_path"].startswith("models/marts/warehouse/fct_"):
+        if node["original_file_path"].startswith("models/marts/warehouse/facts/fct_"):
             assert node["config"]["contract"]["enforced"], f"{uid}: facts carry an enforced contract"
         checked += 1
+        facts += node["original_file_path"].startswith("models/marts/warehouse/facts/fct_")
     assert checked >= 40
+    assert facts == 10
 
 
 def test_as_at_an_earlier_extract(built, tmp_path):

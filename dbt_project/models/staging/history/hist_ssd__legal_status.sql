@@ -2,7 +2,7 @@
     materialized='incremental',
     incremental_strategy='merge',
     unique_key=['la_code', 'source_id', 'valid_from'],
-    indexes=[{'columns': ['la_code', 'source_id']}, {'columns': ['valid_to']}]
+    indexes=[{'columns': ['la_code', 'source_id']}, {'columns': ['valid_from']}, {'columns': ['valid_to']}]
 ) }}
 -- Versions of ssd_legal_status rows over the extracts (see macros/history.sql).
-{{ history_model('ssd_legal_status', 'lega_legal_status_id') }}
+{{ history_model('ssd_legal_status', 'lega_legal_status_id', person_column='lega_person_id') }}

@@ -2,7 +2,9 @@
 -- (S, P and B start a new placement with a new carer; T, U and L do not), the legal status and
 -- placement it started with, and short-break flags.
 with episodes as (
-    select * from {{ ref('stg_ssd__cla_episodes') }}
+    select e.*
+    from {{ ref('stg_ssd__cla_episodes') }} as e
+    where {{ is_changed_child('e.la_code', 'e.clae_person_id') }}
 ),
 
 legal as (

@@ -16,3 +16,4 @@ select
     {{ locality_at('poc.la_code', 'poc.person_id', 'poc.start_date') }} as locality_at_start
 from {{ ref('int_cla_periods_of_care') }} as poc
 left join {{ ref('int_person') }} as p on poc.la_code = p.la_code and poc.person_id = p.person_id
+where {{ is_changed_child('poc.la_code', 'poc.person_id') }}

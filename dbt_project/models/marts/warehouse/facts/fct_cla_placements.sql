@@ -3,18 +3,21 @@
 -- (the episode naming the placement, else the period's episode starting the same day; a placement
 -- with no matching episode counts when it is the first of its period of care).
 with placements as (
-    select * from {{ ref('stg_ssd__cla_placement') }}
+    select pl.*
+    from {{ ref('stg_ssd__cla_placement') }} as pl
+    where {{ is_changed_child('pl.la_code', 'pl.clap_person_id') }}
 ),
 
 episodes as (
     select
-        la_code,
-        clae_cla_episode_id,
-        clae_cla_id,
-        clae_cla_placement_id,
-        clae_cla_episode_start_date,
-        clae_cla_episode_start_reason
-    from {{ ref('stg_ssd__cla_episodes') }}
+        e.la_code,
+        e.clae_cla_episode_id,
+        e.clae_cla_id,
+        e.clae_cla_placement_id,
+        e.clae_cla_episode_start_date,
+        e.clae_cla_episode_start_reason
+    from {{ ref('stg_ssd__cla_episodes') }} as e
+    where {{ is_changed_child('e.la_code', 'e.clae_person_id') }}
 ),
 
 -- the first episode naming each placement

@@ -1,14 +1,20 @@
+-- recomputed as time passes: overdue is as at the latest extract; a review dated after an earlier extract is held once its date has passed
+{{ config(meta={'recompute_as_time_passes': ['open_period', 'cla_review_date']}) }}
 -- The statutory review chain as steps: one row per (period of care, due_sequence). Step 1 is due
 -- 20 working days after the period starts; after held review k, step k + 1 is due 3 months (k = 1)
 -- or 6 months (k > 1) after it. Each step records the review that met it, if any, so "next review
 -- due and overdue at date t" is: the step with due_from_date <= t < coalesce(held_date, infinity)
 -- (or held on t), due_date < t, while the period is open at t.
 with periods as (
-    select * from {{ ref('int_cla_periods_of_care') }}
+    select poc.*
+    from {{ ref('int_cla_periods_of_care') }} as poc
+    where {{ is_changed_child('poc.la_code', 'poc.person_id') }}
 ),
 
 chain as (
-    select * from {{ ref('int_cla_review_chain') }}
+    select c.*
+    from {{ ref('int_cla_review_chain') }} as c
+    where {{ is_changed_child('c.la_code', 'c.person_id') }}
 ),
 
 steps as (
@@ -52,7 +58,8 @@ select
     p.start_date as period_start_date,
     p.end_date as period_end_date,
     p.is_short_break_only as is_short_break_period,
-    le.extract_date,
+    -- as at which extract is_overdue_at_extract was worked out (open periods; ended ones no longer change)
+    case when p.end_date is null then le.extract_date end as extract_date,
     (
         held.review_id is null
         and p.end_date is null

@@ -1,3 +1,5 @@
+-- recomputed as time passes: a review dated after an earlier extract is held once its date has passed
+{{ config(meta={'recompute_as_time_passes': ['cla_review_date']}) }}
 -- One row per held CLA review: the statutory due date (the chain, see int_cla_review_chain) beside
 -- the case system's own due date, timeliness, participation, age, the chairing IRO and the review
 -- process dates from ext_cla_review_details when the authority sends them.
@@ -37,3 +39,4 @@ left join {{ ref('stg_ext__cla_review_details') }} as d
     on c.la_code = d.la_code and c.review_id = d.clrd_cla_review_id
 left join {{ ref('stg_ref__code_lists') }} as pc
     on pc.code_list = 'participation' and c.participation_code = pc.code
+where {{ is_changed_child('c.la_code', 'c.person_id') }}

@@ -1,3 +1,5 @@
+-- recomputed as time passes: a conference dated after an earlier extract is held once its date has passed
+{{ config(meta={'recompute_as_time_passes': ['icpc_date', 'rcpc_date']}) }}
 -- Child protection conferences, initial (ICPC, incl. transfer-in) and review (RCPC), one row each.
 -- ICPC: due 15 working days after the linked S47 enquiry started. RCPC: the first review of a plan is
 -- due 3 months after the plan started, each later one 6 months after the previous held review
@@ -43,7 +45,7 @@ icpc as (
         group by la_code, cppl_icpc_id
     ) as pl
         on c.la_code = pl.la_code and c.icpc_icpc_id = pl.cppl_icpc_id
-    where c.icpc_icpc_date <= c.extract_date
+    where c.icpc_icpc_date <= c.extract_date and {{ is_changed_child('c.la_code', 'c.icpc_person_id') }}
 ),
 
 rcpc_held as (
@@ -55,7 +57,7 @@ rcpc_held as (
     left join details as d on r.la_code = d.la_code and r.cppr_cp_review_meeting_id = d.cpcd_meeting_id
     left join {{ ref('stg_ssd__cp_plans') }} as pl
         on r.la_code = pl.la_code and r.cppr_cp_plan_id = pl.cppl_cp_plan_id
-    where r.cppr_cp_review_date <= r.extract_date
+    where r.cppr_cp_review_date <= r.extract_date and {{ is_changed_child('r.la_code', 'r.cppr_person_id') }}
 ),
 
 rcpc_chain as (

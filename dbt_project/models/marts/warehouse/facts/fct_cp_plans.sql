@@ -1,3 +1,5 @@
+-- recomputed as time passes: an open plan's duration runs to the latest extract
+{{ config(meta={'recompute_as_time_passes': ['open_plan']}) }}
 -- One row per child protection plan: duration, repeat flags (an earlier plan ever, a row marked
 -- cppl_cp_plan_ola included, and an earlier plan that ended within 12 months of this start), and
 -- whether the plan ended because the child became looked after (a period of care starting within
@@ -7,6 +9,7 @@ with plans as (
         pl.*,
         {{ add_months_clamped('pl.cppl_cp_plan_start_date', -12) }} as start_minus_12m
     from {{ ref('stg_ssd__cp_plans') }} as pl
+    where {{ is_changed_child('pl.la_code', 'pl.cppl_person_id') }}
 ),
 
 previous as (

@@ -21,3 +21,4 @@ left join {{ ref('dim_professional') }} as pr
 left join {{ ref('dim_team') }} as t
     on i.la_code = t.la_code and coalesce(i.invo_professional_team, pr.team_id) = t.team_id
 left join {{ ref('int_person') }} as p on i.la_code = p.la_code and i.invo_person_id = p.person_id
+where {{ is_changed_child('i.la_code', 'i.invo_person_id') }}

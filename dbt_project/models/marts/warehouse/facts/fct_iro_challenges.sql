@@ -1,3 +1,5 @@
+-- recomputed as time passes: an open challenge's days open run to the latest extract
+{{ config(meta={'recompute_as_time_passes': ['open_challenge']}) }}
 -- One row per IRO challenge (PR, MA, informal, good-practice note): dates, days open, the highest
 -- level its stages reached (PRACTICE_MANAGER < ... < CAFCASS) and the challenge it escalated from.
 with stages as (
@@ -42,3 +44,4 @@ left join {{ ref('stg_ref__code_lists') }} as lv
 left join {{ ref('stg_ref__code_lists') }} as tg
     on tg.code_list = 'challenge_type' and ch.chal_challenge_type = tg.code
 left join {{ ref('int_person') }} as p on ch.la_code = p.la_code and ch.chal_person_id = p.person_id
+where {{ is_changed_child('ch.la_code', 'ch.chal_person_id') }}
