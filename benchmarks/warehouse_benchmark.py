@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -27,10 +28,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 KPI = "path:models/marts/kpi path:tests/kpi path:seeds/kpi"
 
 
+LAYERS = {"stg_": "staging", "hist_": "history", "int_": "intermediate", "fct_": "facts", "dim_": "dims"}
+
+
 def _node_seconds(run) -> dict[str, float]:
+    """Summed node time per kind: model time split by layer (name prefix), then tests, unit tests..."""
     out: dict[str, float] = {}
     for r in run.results:
         kind = r["resource_type"].split(".")[-1].lower()
+        if kind == "model":
+            kind = next(
+                (layer for prefix, layer in LAYERS.items() if r["name"].startswith(prefix)), "other models"
+            )
         out[kind] = out.get(kind, 0.0) + (r["execution_time"] or 0.0)
     return out
 
@@ -74,7 +83,7 @@ def main() -> int:
         res = load_path(folders[0], url)
         rows = sum(r.rows_loaded for r in res)
         print(f"night 1 loaded: {rows} rows")
-        timings = {}
+        timings, nodes, fact_nodes = {}, {}, {}
         for label, night, full in [
             ("full build, night 1", None, True),
             ("incremental, night 2", "2025-03-31", False),
@@ -88,18 +97,35 @@ def main() -> int:
             if not run.success:
                 print(run.summary())
                 return 1
-            parts = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(_node_seconds(run).items()))
-            print(f"{label}: {timings[label]:.1f}s wall ({parts})")
-            history = {r["name"]: r["execution_time"] for r in run.results if r["name"].startswith("hist_")}
-            print(f"  history models: {sum(history.values()):.1f}s over {len(history)} models")
+            nodes[label] = _node_seconds(run)
+            fact_nodes[label] = {
+                r["name"]: r["execution_time"] or 0.0
+                for r in run.results
+                if r["name"].startswith("fct_") and r["resource_type"].endswith("model")
+            }
+            parts = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(nodes[label].items()))
+            print(f"{label}: {timings[label]:.1f}s wall; summed node time: {parts}")
             slowest = sorted(run.results, key=lambda r: -(r["execution_time"] or 0.0))[: args.top]
             for r in slowest:
                 print(f"    {r['execution_time']:6.2f}s  {r['name']}")
+        inc, full = nodes["incremental, night 2"], nodes["full refresh, nights 1+2"]
         ratio = timings["incremental, night 2"] / timings["full refresh, nights 1+2"]
-        print(f"incremental / full refresh: {ratio:.2f}")
+        print(f"incremental / full refresh: {ratio:.2f} wall")
+        for layer in ["staging", "history", "intermediate", "facts", "dims", "test"]:
+            print(
+                f"  {layer}: {inc.get(layer, 0):.1f}s / {full.get(layer, 0):.1f}s = "
+                f"{inc.get(layer, 0) / max(full.get(layer, 0), 1e-9):.2f}"
+            )
+        print("  per fact (incremental / full refresh):")
+        for name in sorted(fact_nodes["full refresh, nights 1+2"]):
+            print(
+                f"    {name}: {fact_nodes['incremental, night 2'].get(name, 0):.2f}s / "
+                f"{fact_nodes['full refresh, nights 1+2'][name]:.2f}s"
+            )
         print(json.dumps({k: round(v, 1) for k, v in timings.items()}))
     finally:
         server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)  # a night at this scale is about 1 GB on disk
     return 0
 
 

@@ -81,5 +81,5 @@
     and without them it plans nested loops over thousands of rows. KPI models analyze what they read
     (pre-hook) and themselves (post-hook). -#}
 {% macro kpi_analyze(relations) -%}
-    {%- for r in relations %}analyze {{ r }};{% endfor -%}
+    {%- for r in relations %}{{ analyze_if_no_statistics(r) }};{% endfor -%}
 {%- endmacro %}
