@@ -6,6 +6,7 @@ from __future__ import annotations
 import psycopg2
 
 from ingestion.contract import load_contract
+from ingestion.dbt_runner import PROJECT_DIR
 from ingestion.loader.schema import ensure_schema
 
 
@@ -17,18 +18,22 @@ def create_raw_schema(url: str) -> None:
         conn.close()
 
 
+def _loaded_batch(cur, la_code: str, extract_date: str) -> int:
+    cur.execute(
+        "insert into raw._batches (la_code, extract_date, status, loaded_at)"
+        " values (%s, %s, 'loaded', now()) returning batch_id",
+        (la_code, extract_date),
+    )
+    return cur.fetchone()[0]
+
+
 def load_extract(url: str, la_code: str, extract_date: str, tables: dict[str, list[dict]]) -> int:
     """Insert one extract (rows per table: contract column -> text) as a loaded batch; returns its id."""
     contract = load_contract()
     conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "insert into raw._batches (la_code, extract_date, status, loaded_at)"
-                " values (%s, %s, 'loaded', now()) returning batch_id",
-                (la_code, extract_date),
-            )
-            batch_id = cur.fetchone()[0]
+            batch_id = _loaded_batch(cur, la_code, extract_date)
             for name, rows in tables.items():
                 cols = contract.tables[name].column_names
                 names = list(cols) + ["_la_code", "_extract_date", "_batch_id", "_source_line"]
@@ -54,12 +59,7 @@ def clone_extract(url: str, la_code: str, source_date: str, new_date: str, chang
     conn = psycopg2.connect(url)
     try:
         with conn, conn.cursor() as cur:
-            cur.execute(
-                "insert into raw._batches (la_code, extract_date, status, loaded_at)"
-                " values (%s, %s, 'loaded', now()) returning batch_id",
-                (la_code, new_date),
-            )
-            batch_id = cur.fetchone()[0]
+            batch_id = _loaded_batch(cur, la_code, new_date)
             for name, table in contract.tables.items():
                 cols = ", ".join(table.column_names)
                 cur.execute(
@@ -73,3 +73,7 @@ def clone_extract(url: str, la_code: str, source_date: str, new_date: str, chang
     finally:
         conn.close()
     return batch_id
+
+
+# every fact model, from the folder that configures them (incremental, child-scoped)
+FACTS = sorted(p.stem for p in (PROJECT_DIR / "models" / "marts" / "warehouse" / "facts").glob("fct_*.sql"))

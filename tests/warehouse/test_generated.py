@@ -10,20 +10,9 @@ from ingestion.build import build
 from ingestion.generator import generate
 from ingestion.loader import load_path
 
-pytestmark = pytest.mark.slow
+from .rawdata import FACTS
 
-FACTS = [
-    "fct_cla_periods_of_care",
-    "fct_cla_episodes",
-    "fct_cla_placements",
-    "fct_cla_reviews",
-    "fct_cla_review_due",
-    "fct_cp_plans",
-    "fct_cp_conferences",
-    "fct_iro_challenges",
-    "fct_iro_challenge_stages",
-    "fct_iro_allocations",
-]
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")

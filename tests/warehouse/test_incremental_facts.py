@@ -13,23 +13,11 @@ from ingestion.generator import generate
 from ingestion.loader import load_path
 from tests.conftest import query
 
-from .rawdata import clone_extract
+from .rawdata import FACTS, clone_extract
 
 pytestmark = pytest.mark.slow
 
 KPI = "path:models/marts/kpi path:tests/kpi path:seeds/kpi"
-FACTS = [
-    "fct_cla_periods_of_care",
-    "fct_cla_episodes",
-    "fct_cla_placements",
-    "fct_cla_reviews",
-    "fct_cla_review_due",
-    "fct_cp_plans",
-    "fct_cp_conferences",
-    "fct_iro_challenges",
-    "fct_iro_challenge_stages",
-    "fct_iro_allocations",
-]
 NIGHT_1, NIGHT_2 = "2025-03-31", "2025-04-30"
 # A review held between the two extracts, already in night 1 (dated after it, so not yet held then):
 # nothing about it changes, but by night 2 it counts.
