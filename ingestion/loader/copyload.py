@@ -366,9 +366,10 @@ def copy_file(
     raw_columns: set[str],
     progress: Callable[[int], None] | None = None,
 ) -> FileResult | None:
-    """COPY one file into a fresh child of raw.<table> and quarantine its bad rows; None when the
-    file needs the row-by-row path. Call it inside a savepoint taken just before (COPY FREEZE needs
-    the child created in the current subtransaction; on None the caller rolls back to it).
+    """COPY one file into a fresh snapshot table and quarantine its bad rows (``attach_child``
+    then makes it a child of raw.<table>); None when the file needs the row-by-row path. Call it
+    inside a savepoint taken just before (COPY FREEZE needs the table created in the current
+    subtransaction; on None the caller rolls back to it).
     ``raw_columns``: raw.<table>'s columns as this transaction has them. FileError for an unusable
     header."""
     started = time.perf_counter()
@@ -376,10 +377,7 @@ def copy_file(
         path, table, code_lists, encoding=encoding, lineage=("", "", ""), quarantine_limit=quarantine_limit
     )  # header checks
     r = v.result
-    child = sql.SQL("{}.{}").format(
-        sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(f"{table.name}_{batch[2]}")
-    )
-    parent = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table.name))
+    child = _child(table.name, batch[2])
     checker = _Checker(v, encoding)
     checker.start()
     with open(path, "rb") as f:
@@ -399,7 +397,6 @@ def copy_file(
         return None
     r.rows_read = cur.rowcount
     _quarantine(cur, v, child, checked)
-    _attach(cur, child, parent, batch)
     r.rows_loaded = r.rows_read - r.rows_quarantined
     r.seconds = time.perf_counter() - started
     return r
@@ -414,6 +411,20 @@ def _create_child(cur, child, raw_columns: set[str]) -> None:
             child, sql.SQL(", ").join(sql.SQL("{} text").format(sql.Identifier(c)) for c in columns)
         )
     )
+
+
+def attach_child(cur, table: str, batch: tuple[str, str, int]) -> None:
+    """Make the snapshot table copy_file filled for ``table`` a child of raw.<table>, in the batch
+    transaction (the table may have been filled and committed by a helper connection)."""
+    _attach(cur, _child(table, batch[2]), _parent(table), batch)
+
+
+def _child(table: str, batch_id: int) -> sql.Composable:
+    return sql.SQL("{}.{}").format(sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(f"{table}_{batch_id}"))
+
+
+def _parent(table: str) -> sql.Composable:
+    return sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table))
 
 
 def _attach(cur, child, parent, batch: tuple[str, str, int]) -> None:

@@ -17,11 +17,12 @@ from psycopg2 import sql
 from psycopg2.extras import Json, execute_values
 
 from ingestion.config import settings
-from ingestion.contract import Contract, load_contract
-from ingestion.loader.copyload import copy_file
+from ingestion.contract import Contract, Table, load_contract
+from ingestion.loader.copyload import attach_child, copy_file
 from ingestion.loader.manifest import (
     MANIFEST,
     ExtractFolder,
+    FileEntry,
     Manifest,
     find_extracts,
     hash_files,
@@ -29,10 +30,18 @@ from ingestion.loader.manifest import (
     read_manifest,
     sha256_file,
 )
+from ingestion.loader.parallel import (
+    COPY_CONNECTIONS,
+    Helpers,
+    drop_batch_snapshots,
+    drop_unadopted,
+    run_jobs,
+)
 from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, add_columns, ensure_schema
 from ingestion.loader.validate import (
     CHUNK_BYTES,
     FileError,
+    FileResult,
     FileValidator,
     QuarantineRecord,
     check_header,
@@ -80,30 +89,47 @@ class _ChunkReader:
 
 
 class _Progress:
-    """Throttled progress lines (files, rows, rows/s) for one extract."""
+    """Throttled progress lines (file, rows, rows/s) for one extract; files may load at once (one
+    per connection): each line names the file reporting and counts the rows of all of them."""
 
     def __init__(self, emit: Callable[[str], None] | None, label: str, nfiles: int):
         self.emit, self.label, self.nfiles = emit, label, nfiles
         self.started = self.last = time.monotonic()
-        self.done_rows = 0
-        self.file, self.index = "", 0
+        self.rows_in: dict[str, int] = {}  # rows so far per file
+        self.lock = threading.Lock()
 
-    def start_file(self, name: str, index: int) -> None:
-        self.file, self.index = name, index
+    def file(self, name: str, index: int) -> Callable[[int], None]:
+        """The callback that the loading of file ``index`` (of nfiles) calls with its rows so far."""
 
-    def rows(self, in_file: int) -> None:
-        now = time.monotonic()
-        if self.emit is None or now - self.last < PROGRESS_SECONDS:
-            return
-        self.last = now
-        total = self.done_rows + in_file
-        rate = total / max(now - self.started, 1e-9)
-        self.emit(
-            f"{self.label}: file {self.index}/{self.nfiles} {self.file}: {total:,} rows, {rate:,.0f} rows/s"
-        )
+        def rows(in_file: int) -> None:
+            now = time.monotonic()
+            with self.lock:
+                self.rows_in[name] = in_file
+                if self.emit is None or now - self.last < PROGRESS_SECONDS:
+                    return
+                self.last = now
+                total = sum(self.rows_in.values())
+                rate = total / max(now - self.started, 1e-9)
+                self.emit(
+                    f"{self.label}: file {index}/{self.nfiles} {name}: {total:,} rows, {rate:,.0f} rows/s"
+                )
 
-    def end_file(self, rows: int) -> None:
-        self.done_rows += rows
+        return rows
+
+
+@dataclass
+class _FileJob:
+    """One file of an extract on its way into raw (or found unusable)."""
+
+    index: int  # position among the extract's files (name order), for progress lines
+    entry: FileEntry
+    path: Path
+    table: Table
+    limit: int  # quarantine records kept
+    result: FileResult | None = None
+    error: str | None = None  # an unusable header (FileError)
+    copied: bool = False  # by the COPY path: a snapshot table to attach
+    fallback: bool = False  # a helper connection could not COPY it: row by row on the data connection
 
 
 def load_path(
@@ -136,6 +162,7 @@ def load_path(
         book.autocommit = True  # batch records survive the data transaction's rollback
         columns = ensure_schema(data, contract)
         loader = _Loader(data, book, contract, threshold, archive, progress, columns)
+        loader.helpers = Helpers(url, COPY_CONNECTIONS - 1)
         # The validator allocates millions of short-lived rows and no reference cycles: the cyclic
         # GC only costs time here (about a sixth of the validation time, measured).
         gc_was_enabled = gc.isenabled()
@@ -145,6 +172,7 @@ def load_path(
         finally:
             if gc_was_enabled:
                 gc.enable()
+            loader.helpers.close()
     finally:
         data.close()
         book.close()
@@ -228,118 +256,212 @@ class _Loader:
             result.notices.append(
                 f"replaces batch {previous[0]} (same extract date, different files): treated as a correction"
             )
-        errors: list[str] = []
-        added: dict[str, set[str]] = {}  # raw columns as this transaction leaves them
-        quarantine: list[QuarantineRecord] = []
-        seconds: dict[str, float] = {}
-        quarantined: dict[str, int] = {}
-        lineage = (folder.la_code, folder.extract_date.isoformat(), str(batch_id))
+        # Tables a crashed earlier attempt at this extract left behind (see parallel.py).
+        drop_unadopted(cur, self.contract.tables, folder.la_code, folder.extract_date)
         entries = sorted((f for f in manifest.files.values() if f.table), key=lambda f: f.name)
-        prog = _Progress(self.progress, result.label, len(entries))
-        for i, entry in enumerate(entries, start=1):
-            prog.start_file(entry.name, i)
-            path = folder.path / entry.name
-            table = self.contract.tables[entry.table]
-            limit = max(int(self.threshold * entry.rows), QUARANTINE_KEEP)
-            copying = not errors
-            try:
-                r = None
-                if copying:
-                    raw_columns = added.setdefault(table.name, set(self.columns[table.name]))
-                    add_columns(cur, table.name, read_extra_columns(path, table, entry.encoding), raw_columns)
-                    # The fast path (copyload.py); a file it cannot take goes row by row instead.
-                    cur.execute("savepoint file")
-                    r = copy_file(
-                        cur,
-                        path,
-                        table,
-                        self.contract.code_lists,
-                        encoding=entry.encoding,
-                        batch=(folder.la_code, folder.extract_date.isoformat(), batch_id),
-                        quarantine_limit=limit,
-                        raw_columns=raw_columns,
-                        progress=prog.rows,
-                    )
-                    cur.execute("rollback to savepoint file" if r is None else "release savepoint file")
-                if r is None:
-                    r = self._row_by_row(cur, path, table, entry, lineage, limit, prog, copy=copying)
-            except FileError as e:
-                errors.append(f"{entry.name} {e}")
-                continue
-            if r.extra_columns and copying:
-                result.notices.append(
-                    f"{entry.name}: extra column(s) kept in raw: {', '.join(r.extra_columns)}"
+        jobs = [self._job(i, e, folder) for i, e in enumerate(entries, start=1)]
+        batch = (folder.la_code, folder.extract_date.isoformat(), batch_id)
+        try:
+            added = self._load_files(cur, jobs, batch, result.label)
+            errors, quarantine, seconds, quarantined, extra_notes = self._file_outcomes(jobs, result)
+            errors += checks.wait()
+            result.archive_path = checks.archive_path
+            with self.book.cursor() as bc:
+                bc.execute(
+                    "update raw._batches set archive_path = %s, file_hashes = %s where batch_id = %s",
+                    (str(checks.archive_path), Json(_file_hashes(manifest)), batch_id),
                 )
-            prog.end_file(r.rows_read)
-            seconds[entry.name] = round(r.seconds, 3)
-            if r.error:
-                errors.append(f"{entry.name} {r.error}")
-                continue
-            if r.rows_read != entry.rows:
-                errors.append(f"{entry.name}: {r.rows_read} rows, but {MANIFEST} says {entry.rows}")
-            result.tables[table.name] = r.rows_loaded
-            quarantined[table.name] = r.rows_quarantined
-            quarantine += r.quarantine
-            if r.rows_quarantined > self.threshold * r.rows_read:
-                errors.append(
-                    f"{entry.name}: {r.rows_quarantined:,} of {r.rows_read:,} rows "
-                    f"({r.rows_quarantined / r.rows_read:.1%}) quarantined, over the "
-                    f"{self.threshold:.1%} threshold"
-                )
-                errors += [_describe(q) for q in r.quarantine[:QUARANTINE_EXAMPLES]]
-                if not r.quarantine_stored_all:
-                    result.notices.append(
-                        f"{entry.name}: only the first {limit:,} quarantined rows are kept in raw._quarantine"
-                    )
-            elif r.rows_quarantined:
-                result.notices.append(
-                    f"{entry.name}: {r.rows_quarantined:,} row(s) quarantined "
-                    f"(see raw._quarantine, batch {batch_id})"
-                )
-        errors += checks.wait()
-        result.archive_path = checks.archive_path
-        with self.book.cursor() as bc:
-            bc.execute(
-                "update raw._batches set archive_path = %s, file_hashes = %s where batch_id = %s",
-                (str(checks.archive_path), Json(_file_hashes(manifest)), batch_id),
-            )
-        if errors:  # nothing of a rejected extract is loaded
-            result.tables = {}
-        result.rows_loaded = sum(result.tables.values())
-        result.rows_quarantined = sum(quarantined.values())
-        stats = {
-            "rows_loaded": Json(result.tables),
-            "rows_quarantined": Json(quarantined),
-            "file_seconds": Json(seconds),
-            "total_rows_loaded": result.rows_loaded,
-            "total_rows_quarantined": result.rows_quarantined,
-            "notices": "\n".join(result.notices) or None,
-        }
-        if errors:
+            if errors:  # nothing of a rejected extract is loaded
+                result.tables = {}
+            else:
+                result.notices += extra_notes
+            result.rows_loaded = sum(result.tables.values())
+            result.rows_quarantined = sum(quarantined.values())
+            stats = {
+                "rows_loaded": Json(result.tables),
+                "rows_quarantined": Json(quarantined),
+                "file_seconds": Json(seconds),
+                "total_rows_loaded": result.rows_loaded,
+                "total_rows_quarantined": result.rows_quarantined,
+                "notices": "\n".join(result.notices) or None,
+            }
+            if errors:
+                self.data.rollback()
+                self._drop_helper_tables(batch_id)
+                return self._finish_rejected(result, batch_id, errors, quarantine, stats, started)
+            for job in jobs:
+                if job.copied:
+                    attach_child(cur, job.table.name, batch)
+            if previous:
+                self._supersede(cur, previous[0], batch_id)
+            _copy_quarantine(cur, batch_id, folder, quarantine)
+            result.seconds = time.perf_counter() - started
+            self._update_batch(cur, batch_id, "loaded", stats, result.seconds, loaded=True)
+            self.data.commit()
+        except BaseException:
             self.data.rollback()
-            return self._finish_rejected(result, batch_id, errors, quarantine, stats, started)
-        if previous:
-            self._supersede(cur, previous[0], batch_id)
-        _copy_quarantine(cur, batch_id, folder, quarantine)
-        result.seconds = time.perf_counter() - started
-        self._update_batch(cur, batch_id, "loaded", stats, result.seconds, loaded=True)
-        self.data.commit()
+            self._drop_helper_tables(batch_id)
+            raise
         for t, cols in added.items():
             self.columns[t] = cols
         result.status = "loaded"
         return result
 
-    def _row_by_row(self, cur, path, table, entry, lineage, limit, prog, *, copy: bool):
+    def _job(self, index: int, entry: FileEntry, folder: ExtractFolder) -> _FileJob:
+        return _FileJob(
+            index,
+            entry,
+            folder.path / entry.name,
+            self.contract.tables[entry.table],
+            max(int(self.threshold * entry.rows), QUARANTINE_KEEP),
+        )
+
+    def _load_files(self, cur, jobs: list[_FileJob], batch, label: str) -> dict[str, set[str]]:
+        """Every file through the COPY path (several at once, see parallel.py) or row by row.
+        Header problems are found first, in file order: with one, every file is only validated
+        (a rejected extract reports every problem). Returns the raw columns as this transaction
+        leaves them. Tables that helper connections committed are adopted or dropped later."""
+        prog = _Progress(self.progress, label, len(jobs))
+        added: dict[str, set[str]] = {}
+        extras: dict[str, list[str]] = {}
+        for job in jobs:
+            try:
+                extras[job.entry.name] = read_extra_columns(job.path, job.table, job.entry.encoding)
+            except FileError as e:
+                job.error = f"{job.entry.name} {e}"
+        usable = [job for job in jobs if job.error is None]
+        if len(usable) < len(jobs):
+            for job in usable:
+                self._validate_only(job, batch, prog)
+            return added
+        for job in jobs:
+            raw_columns = added.setdefault(job.table.name, set(self.columns[job.table.name]))
+            add_columns(cur, job.table.name, extras[job.entry.name], raw_columns)
+        failed = threading.Event()  # a file problem: the extract is rejected, later files only validated
+
+        def work(c, job: _FileJob, on_data: bool) -> bool:
+            return self._load_file(c, job, batch, added[job.table.name], prog, failed, on_data=on_data)
+
+        helpers = self.helpers.connections() if len(jobs) > 1 else []
+        largest_first = sorted(jobs, key=lambda j: -j.path.stat().st_size)
+        run_jobs(largest_first, cur, helpers, work, keep=lambda: not failed.is_set())
+        for job in jobs:  # files a helper could not COPY: row by row into raw.<table> itself
+            if job.fallback:
+                self._row_by_row_job(cur, job, batch, prog, copy=not failed.is_set())
+        return added
+
+    def _load_file(self, cur, job: _FileJob, batch, raw_columns, prog, failed, *, on_data: bool) -> bool:
+        """One file on one connection; whether it left a snapshot table on a helper connection."""
+        if failed.is_set():
+            self._validate_only(job, batch, prog)
+            return False
+        cur.execute("savepoint file")
+        try:
+            r = copy_file(
+                cur,
+                job.path,
+                job.table,
+                self.contract.code_lists,
+                encoding=job.entry.encoding,
+                batch=batch,
+                quarantine_limit=job.limit,
+                raw_columns=raw_columns,
+                progress=prog.file(job.entry.name, job.index),
+            )
+        except FileError as e:
+            cur.execute("rollback to savepoint file")
+            job.error = f"{job.entry.name} {e}"
+            failed.set()
+            return False
+        cur.execute("rollback to savepoint file" if r is None else "release savepoint file")
+        if r is not None:
+            job.result, job.copied = r, True
+        elif on_data:
+            self._row_by_row_job(cur, job, batch, prog, copy=True)
+        else:
+            job.fallback = True  # the row-by-row path writes raw.<table>: the batch transaction's
+            return False
+        if self._problems(job):
+            failed.set()
+        return job.copied and not on_data
+
+    def _row_by_row_job(self, cur, job: _FileJob, batch, prog, *, copy: bool) -> None:
+        try:
+            job.result = self._row_by_row(cur, job, batch, prog, copy=copy)
+        except FileError as e:
+            job.error = f"{job.entry.name} {e}"
+
+    def _validate_only(self, job: _FileJob, batch, prog) -> None:
+        self._row_by_row_job(None, job, batch, prog, copy=False)
+
+    def _problems(self, job: _FileJob) -> list[str]:
+        """The errors a file gives the extract (each rejects it), in the order they are reported."""
+        if job.error:
+            return [job.error]
+        r, name = job.result, job.entry.name
+        if r.error:
+            return [f"{name} {r.error}"]
+        problems = []
+        if r.rows_read != job.entry.rows:
+            problems.append(f"{name}: {r.rows_read} rows, but {MANIFEST} says {job.entry.rows}")
+        if r.rows_quarantined > self.threshold * r.rows_read:
+            problems.append(
+                f"{name}: {r.rows_quarantined:,} of {r.rows_read:,} rows "
+                f"({r.rows_quarantined / r.rows_read:.1%}) quarantined, over the "
+                f"{self.threshold:.1%} threshold"
+            )
+            problems += [_describe(q) for q in r.quarantine[:QUARANTINE_EXAMPLES]]
+        return problems
+
+    def _file_outcomes(self, jobs: list[_FileJob], result: BatchResult):
+        """Errors, notices, quarantine records and per-file statistics, in file order (files may
+        have loaded in any order). Returns (errors, quarantine, seconds, quarantined, notes on
+        extra columns, for a loaded extract only)."""
+        errors: list[str] = []
+        quarantine: list[QuarantineRecord] = []
+        seconds: dict[str, float] = {}
+        quarantined: dict[str, int] = {}
+        extra_notes: list[str] = []
+        for job in jobs:
+            errors += self._problems(job)
+            r, name = job.result, job.entry.name
+            if r is None or r.error:
+                continue
+            if r.extra_columns:
+                extra_notes.append(f"{name}: extra column(s) kept in raw: {', '.join(r.extra_columns)}")
+            seconds[name] = round(r.seconds, 3)
+            result.tables[job.table.name] = r.rows_loaded
+            quarantined[job.table.name] = r.rows_quarantined
+            quarantine += r.quarantine
+            over = r.rows_quarantined > self.threshold * r.rows_read
+            if over and not r.quarantine_stored_all:
+                result.notices.append(
+                    f"{name}: only the first {job.limit:,} quarantined rows are kept in raw._quarantine"
+                )
+            elif r.rows_quarantined and not over:
+                result.notices.append(
+                    f"{name}: {r.rows_quarantined:,} row(s) quarantined "
+                    f"(see raw._quarantine, batch {result.batch_id})"
+                )
+        return errors, quarantine, seconds, quarantined, extra_notes
+
+    def _drop_helper_tables(self, batch_id: int) -> None:
+        """Tables helper connections committed for a batch that did not load (after its rollback)."""
+        with self.book.cursor() as bc:
+            drop_batch_snapshots(bc, self.contract.tables, batch_id)
+
+    def _row_by_row(self, cur, job: _FileJob, batch, prog: _Progress, *, copy: bool) -> FileResult:
         """The row-by-row path (validate.py): files the fast path cannot take, and every file once
         the extract is rejected (validated, not copied, to report every problem)."""
+        table = job.table
         v = FileValidator(
-            path,
+            job.path,
             table,
             self.contract.code_lists,
-            encoding=entry.encoding,
-            lineage=lineage,
-            quarantine_limit=limit,
-            progress=prog.rows,
+            encoding=job.entry.encoding,
+            lineage=tuple(map(str, batch)),
+            quarantine_limit=job.limit,
+            progress=prog.file(job.entry.name, job.index),
         )
         if not copy:
             for _ in v.chunks():
