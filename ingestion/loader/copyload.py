@@ -340,7 +340,7 @@ def _plain(b: bytes, ncols: int) -> None:
     """What COPY would take differently from the csv module. Blank lines, a carriage return not
     ending a line and mixed line ends need no search here: COPY rejects them (a blank line is a
     row with too few fields), except a blank line in a one-column file."""
-    if b"\x00" in b or b"\\." in b:
+    if b"\x00" in b or (b"\\" in b and b"\\." in b):  # one-byte searches are the fast ones
         raise _Unsuitable("NUL byte or end-of-data marker")
     if ncols == 1 and (b.startswith((b"\n", b"\r\n")) or b"\n\n" in b or b"\n\r\n" in b):
         raise _Unsuitable("blank line")
@@ -388,7 +388,7 @@ def copy_file(
             _create_child(cur, child, raw_columns)
             # "" is an empty value like an unquoted empty one (NULL in raw, as the row-by-row path
             # has it); FORCE_NULL costs time on every value, so only when the file has "" at all.
-            quoted_empty = b'""' in (feed.ahead or b"") if blocks.eof else _has(path, b'""')
+            quoted_empty = _has_quoted_empty(feed.ahead or b"") if blocks.eof else _has(path, b'""')
             copied = _copy(cur, child, r.columns, encoding, feed, force_null=quoted_empty)
         finally:
             feed.drain()
@@ -465,6 +465,10 @@ def _copy(cur, child, columns: list[str], encoding: str, feed: _Feed, *, force_n
             raise
         return False
     return True
+
+
+def _has_quoted_empty(b: bytes) -> bool:
+    return b'"' in b and b'""' in b  # most files have no quote at all: one fast one-byte search
 
 
 def _has(path: Path, needle: bytes) -> bool:

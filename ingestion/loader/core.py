@@ -160,15 +160,17 @@ def load_path(
         for conn in (data, book):
             conn.set_client_encoding("UTF8")
         book.autocommit = True  # batch records survive the data transaction's rollback
-        columns = ensure_schema(data, contract)
-        loader = _Loader(data, book, contract, threshold, archive, progress, columns)
+        loader = _Loader(data, book, contract, threshold, archive, progress)
         loader.helpers = Helpers(url, COPY_CONNECTIONS - 1)
         # The validator allocates millions of short-lived rows and no reference cycles: the cyclic
         # GC only costs time here (about a sixth of the validation time, measured).
         gc_was_enabled = gc.isenabled()
         gc.disable()
         try:
-            return [loader.load(folder) for folder in folders]
+            # The first extract's files are hashed and archived while the server makes the schema.
+            first = loader.prepare(folders[0]) if folders else None
+            loader.columns = ensure_schema(data, contract)
+            return [loader.load(first if i == 0 else loader.prepare(f)) for i, f in enumerate(folders)]
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -178,41 +180,63 @@ def load_path(
         book.close()
 
 
+@dataclass
+class _Prepared:
+    """An extract folder whose manifest has been read, its files being hashed and archived."""
+
+    folder: ExtractFolder
+    result: BatchResult
+    started: float
+    manifest: Manifest | None = None
+    errors: list[str] = field(default_factory=list)
+    checks: _HashAndArchive | None = None
+
+
 class _Loader:
-    def __init__(self, data, book, contract: Contract, threshold: float, archive: Path, progress, columns):
+    def __init__(self, data, book, contract: Contract, threshold: float, archive: Path, progress):
         self.data, self.book = data, book
-        self.columns = columns  # raw table -> columns, as committed
+        self.columns: dict[str, set[str]] = {}  # raw table -> columns, as committed (ensure_schema)
         self.contract = contract
         self.threshold = threshold
         self.archive = archive
         self.progress = progress
+        self.helpers: Helpers | None = None
 
-    def load(self, folder: ExtractFolder) -> BatchResult:
+    def prepare(self, folder: ExtractFolder) -> _Prepared:
+        """Read the manifest and, when it is usable, start hashing and archiving the files in a
+        thread (hashlib and sendfile release the GIL), while they are validated and copied; the
+        hashes are checked before the commit. No database work."""
         result = BatchResult(
             folder.la_code, folder.extract_date, None, "skipped_incomplete", path=folder.path
         )
+        p = _Prepared(folder, result, time.perf_counter())
+        if not folder.complete:
+            return p
+        p.manifest, p.errors = read_manifest(folder, self.contract)
+        if p.manifest is not None:
+            p.errors += missing_files(folder, p.manifest)
+            result.notices += [
+                f"{f.name}: not a contract table: archived, not loaded"
+                for f in p.manifest.files.values()
+                if f.table is None
+            ]
+        if not p.errors:
+            p.checks = _HashAndArchive(self, folder, p.manifest)
+            p.checks.start()
+        return p
+
+    def load(self, p: _Prepared) -> BatchResult:
+        folder, result, manifest, errors, started = p.folder, p.result, p.manifest, p.errors, p.started
         if not folder.complete:
             result.notices.append(f"no {MANIFEST} yet (still being written): skipped")
             return result
-        started = time.perf_counter()
-        manifest, errors = read_manifest(folder, self.contract)
-        if manifest is not None:
-            errors += missing_files(folder, manifest)
-            result.notices += [
-                f"{f.name}: not a contract table: archived, not loaded"
-                for f in manifest.files.values()
-                if f.table is None
-            ]
         if errors:
             if manifest is not None:
                 errors += hash_files(folder, manifest)
             content_hash = manifest.content_hash() if manifest else sha256_file(folder.path / MANIFEST)
             result.archive_path = self._archive(folder, content_hash)
             return self._reject_early(result, manifest, content_hash, errors, started)
-        # Hashing and archiving read the files in a thread (hashlib and sendfile release the GIL)
-        # while they are validated and copied; the hashes are checked before the commit.
-        checks = _HashAndArchive(self, folder, manifest)
-        checks.start()
+        checks = p.checks
         try:
             return self._load_data(
                 folder, manifest, manifest.content_hash(declared=True), result, started, checks
