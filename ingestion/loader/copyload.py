@@ -379,9 +379,11 @@ def copy_file(
     r = v.result
     child = _child(table.name, batch[2])
     checker = _Checker(v, encoding)
-    checker.start()
     with open(path, "rb") as f:
-        f.readline()  # the header (one line: read_header checked it)
+        header = f.readline()  # one line (read_header checked it) ...
+        if b"\r" in header.rstrip(b"\r\n"):  # ... unless lines end in lone CRs: the whole file
+            return None
+        checker.start()
         blocks = _Blocks(f)
         feed = _Feed(blocks, checker, progress)
         try:

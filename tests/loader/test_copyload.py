@@ -104,8 +104,16 @@ def test_fast_path_matches_row_by_row(landing, load, query, monkeypatch, kwargs)
         (lambda text: text.replace("text 3", '"two\r\nlines"', 1), 22),  # a line break in quotes
         (lambda text: text.replace("\r\n", "\n", 5), 21),  # mixed line ends
         (lambda text: text.replace("text 3", "a\\.b", 1), 21),  # \\. is COPY's end-of-data mark
+        (lambda text: text.replace("\r\n", "\r"), 21),  # COPY reads lone CRs as line ends; numbers do not
     ],
-    ids=["stray-quote", "blank-lines", "multi-line-field", "mixed-line-ends", "backslash-dot"],
+    ids=[
+        "stray-quote",
+        "blank-lines",
+        "multi-line-field",
+        "mixed-line-ends",
+        "backslash-dot",
+        "cr-line-ends",
+    ],
 )
 def test_files_copy_cannot_take_go_row_by_row(landing, load, query, monkeypatch, edit, line_of_pers20):
     from tests.loader.extract import rehash, to_csv
