@@ -15,6 +15,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import random
 import shutil
 import sys
@@ -164,6 +165,8 @@ def main() -> int:
         )
         server = EmbeddedPostgres(tmp / "pg")
         server.start()
+        # The figures swing with other work on the machine: say how busy it was.
+        print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         try:
             best_copy = best_load = float("inf")
             for i in range(args.rounds):
@@ -171,12 +174,13 @@ def main() -> int:
                 ld = loader(new_database(server, f"load{i}"), folder, tmp / f"archive{i}")
                 print(
                     f"round {i + 1}: plain COPY {rows / c:,.0f} rows/s ({c:.2f} s);"
-                    f" loader {rows / ld:,.0f} rows/s ({ld:.2f} s)"
+                    f" loader {rows / ld:,.0f} rows/s ({ld:.2f} s); ratio {c / ld:.2f}"
                 )
                 best_copy, best_load = min(best_copy, c), min(best_load, ld)
         finally:
             server.stop()
     ratio = best_copy / best_load
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"plain COPY: {rows / best_copy:,.0f} rows/s")
     print(f"loader:     {rows / best_load:,.0f} rows/s")
     print(f"loader/COPY ratio: {ratio:.2f} (target >= {TARGET})")
