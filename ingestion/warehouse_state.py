@@ -8,8 +8,11 @@ definition is fingerprinted and, when it differs from the one recorded in the da
 tables are dropped and dbt builds them in full. Two layers, because replaying history is dearer:
 
 - history: the history macro, models and the sources they read; a change drops the history models too
-  (they replay every snapshot still in raw) and everything below;
-- warehouse: everything the facts read; a change drops the facts and int_child_changes.
+  (they replay every snapshot still in raw);
+- warehouse: everything the facts read, the history's files included (so a history change is a
+  warehouse change too); a change drops the facts and int_child_changes. Their watermarks
+  (warehouse.fact_watermarks, made by dbt's on-run-start) need no reset: a fact built in full ignores
+  its watermark and records a new one.
 
 A comment-only edit counts as a change: a full rebuild is always correct, only slower.
 """
@@ -25,7 +28,6 @@ from psycopg2 import sql
 from ingestion.dbt_runner import GENERATED_SEEDS_DIR, PROJECT_DIR
 
 STATE_TABLE = "ops.warehouse_definition"
-WATERMARK_TABLE = "warehouse.fact_watermarks"
 # vars that only say where the marts go (write-audit-publish), not how anything is computed
 _PLACEMENT_VARS = {"marts_schema"}
 
@@ -39,7 +41,7 @@ WAREHOUSE_FILES = (
     "seeds",
 )
 
-# (layer, schema, table name pattern) of what a layer's change drops
+# per layer: (schema, table name pattern) of the tables its change drops
 _DROPS = {
     "history": [("staging", "hist\\_%")],
     "warehouse": [("warehouse", "fct\\_%"), ("intermediate", "int\\_child\\_changes")],
@@ -74,13 +76,11 @@ def fingerprints(vars: dict | None = None, pseudonym_key: str | None = None) -> 
     return out
 
 
-def _ensure_tables(cur) -> None:
+def _ensure_state_table(cur) -> None:
     cur.execute(
-        f"create schema if not exists ops; create schema if not exists warehouse;"
+        f"create schema if not exists ops;"
         f" create table if not exists {STATE_TABLE} (layer text primary key, fingerprint text not null,"
-        f" recorded_at timestamptz not null default now());"
-        f" create table if not exists {WATERMARK_TABLE} (model_name text not null, la_code text not null,"
-        f" extract_date date not null, primary key (model_name, la_code))"
+        f" recorded_at timestamptz not null default now())"
     )
 
 
@@ -101,19 +101,15 @@ def reset_if_changed(conn, vars: dict | None = None) -> list[str]:
     current = fingerprints(vars)
     dropped: list[str] = []
     with conn, conn.cursor() as cur:
-        _ensure_tables(cur)
+        _ensure_state_table(cur)
         cur.execute(f"select layer, fingerprint from {STATE_TABLE}")
         recorded = dict(cur.fetchall())
         changed = [layer for layer in ("history", "warehouse") if recorded.get(layer) != current[layer]]
-        if "history" in changed and "warehouse" not in changed:
-            changed.append("warehouse")  # everything below the history is computed from it
         for layer in changed:
             for schema, pattern in _DROPS[layer]:
                 for table in _tables(cur, schema, pattern):
                     cur.execute(sql.SQL("drop table {}").format(sql.Identifier(schema, table)))
                     dropped.append(f"{schema}.{table}")
-        if "warehouse" in changed:
-            cur.execute(f"delete from {WATERMARK_TABLE}")
         for layer in changed:
             cur.execute(
                 f"insert into {STATE_TABLE} (layer, fingerprint) values (%s, %s)"

@@ -21,15 +21,18 @@
     warehouse.fact_watermarks
 {%- endmacro %}
 
-{#- on-run-start: the watermark table (also made by ingestion.warehouse_state before a build) -#}
+{#- on-run-start: the watermark table. Cosmos runs several dbt commands at once, and concurrent
+    CREATE ... IF NOT EXISTS can collide in the catalog: an advisory lock takes them one at a time. -#}
 {% macro create_fact_watermark_table() -%}
+    select pg_advisory_lock(7305002);
     create schema if not exists warehouse;
     create table if not exists {{ fact_watermark_table() }} (
         model_name text not null,
         la_code text not null,
         extract_date date not null,
         primary key (model_name, la_code)
-    )
+    );
+    select pg_advisory_unlock(7305002)
 {%- endmacro %}
 
 {#- (la_code, person_id) of the children whose rows this fact must recompute: their records changed, or

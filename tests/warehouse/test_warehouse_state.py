@@ -41,6 +41,11 @@ def test_fingerprints_follow_the_definition():
     assert warehouse_state.fingerprints({}, pseudonym_key="k2")["warehouse"] != base["warehouse"]
     with_var = warehouse_state.fingerprints({"cp_end_looked_after_window_days": 10}, pseudonym_key="k1")
     assert with_var["warehouse"] != base["warehouse"] and with_var["history"] == base["history"]
+    # the facts are computed from the history: every history file is part of the warehouse's definition
+    history, warehouse = map(
+        set, map(warehouse_state._files, (warehouse_state.HISTORY_FILES, warehouse_state.WAREHOUSE_FILES))
+    )
+    assert history and history <= warehouse
 
 
 def test_reset_drops_only_what_the_change_reaches(db_url, monkeypatch):
@@ -57,13 +62,12 @@ def test_reset_drops_only_what_the_change_reaches(db_url, monkeypatch):
     ]
     assert _existing(db_url) == ["staging.hist_ssd__person", "warehouse.dim_team"]
 
-    # the history's definition: everything incremental
+    # the history's definition (its files are the warehouse's too, so both change): everything incremental
     _make_tables(db_url)
-    real = warehouse_state.fingerprints
     monkeypatch.setattr(
         warehouse_state,
         "fingerprints",
-        lambda vars=None: {**real(vars), "history": "another history definition"},
+        lambda vars=None: {"history": "another history definition", "warehouse": "another warehouse"},
     )
     dropped = _reset(db_url, {"cp_end_looked_after_window_days": 10})
     assert sorted(dropped) == sorted(TABLES)
