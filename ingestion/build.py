@@ -15,8 +15,9 @@ from pathlib import Path
 from ingestion.dbt_runner import DbtRun, run_dbt
 
 
-def ensure_raw_schema(url: str, vars: dict | None = None) -> None:
-    """The raw schema and its statistics; incremental models reset if the project's definition changed."""
+def prepare_warehouse(url: str, vars: dict | None = None) -> None:
+    """Before any build: the raw schema and its statistics, and the incremental models reset if the
+    project's definition changed (`cscw build` and the nightly pipeline's prepare step both call it)."""
     from ingestion import warehouse_state
     from ingestion.contract import load_contract
     from ingestion.db import connect
@@ -44,7 +45,7 @@ def build(
     from ingestion.db import database_url
 
     url = url or database_url()
-    ensure_raw_schema(url, vars)
+    prepare_warehouse(url, vars)
     args = ["build"]
     if select:
         args += ["--select", select]

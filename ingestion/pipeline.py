@@ -229,13 +229,10 @@ def prepare_build(
 ) -> None:
     """Before dbt: generated seeds on this machine, incremental models reset when the project's
     definition changed (ingestion.warehouse_state), an empty build schema, the dbt start time."""
-    from ingestion import dbt_runner, warehouse_state
-    from ingestion.loader.schema import analyze_raw
+    from ingestion.build import prepare_warehouse
 
-    dbt_runner.prepare_project()
+    prepare_warehouse(url, extra_vars)
     with connect(url) as conn:
-        analyze_raw(conn)
-        warehouse_state.reset_if_changed(conn, extra_vars)
         publish.reset_build_schema(conn, build_schema)
         if run_id:
             ops.update_run(conn, run_id, durations={"_dbt_started_epoch": time.time()})
