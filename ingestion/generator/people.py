@@ -160,22 +160,25 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
     iro_fte_total = max(1.0, prof["iro_fte"] * scale)
     idle_fte = prof.get("iro_fte_without_cases", 0) * (1 if scale >= 1 else 0)
 
-    def write_manager(title: str, team: str) -> None:
-        """A permanent, full-time manager of `team` (the name is drawn here, as before)."""
-        pid = la.new_id("prof")
+    def write_professional(pid: str, name: str, title: str, team: str, fte: str, agency: str) -> None:
+        """One staff row. Callers draw the random values in their own order (the output depends on it)."""
         w.row(
             "ssd_professionals",
             prof_row(
                 prof_professional_id=pid,
                 prof_staff_id=f"S{pid}",
-                prof_professional_name=_staff_name(rng),
+                prof_professional_name=name,
                 prof_professional_job_title=title,
                 prof_professional_department=team,
-                prof_full_time_equivalency="1.0",
-                prof_agency_worker_flag="N",
+                prof_full_time_equivalency=fte,
+                prof_agency_worker_flag=agency,
             ),
             first,
         )
+
+    def write_manager(title: str, team: str) -> None:
+        """A permanent, full-time manager of `team`."""
+        write_professional(la.new_id("prof"), _staff_name(rng), title, team, "1.0", "N")
 
     for name, weight in loc_weights.items():
         loc_id = la.new_id("dept")
@@ -225,20 +228,15 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
         tid = la.weighted_choice([t for t, _ in teams], [wt for _, wt in teams])
         pid = la.new_id("prof")
         agency = "Y" if rng.random() < 0.12 else "N"
-        w.row(
-            "ssd_professionals",
-            prof_row(
-                prof_professional_id=pid,
-                prof_staff_id=f"S{pid}",
-                prof_professional_name=_staff_name(rng),
-                prof_professional_job_title=rng.choice(
-                    ["Social Worker", "Social Worker", "Senior Social Worker", "Advanced Practitioner"]
-                ),
-                prof_professional_department=tid,
-                prof_full_time_equivalency=rng.choice(["1.0", "1.0", "1.0", "0.8"]),
-                prof_agency_worker_flag=agency,
+        write_professional(
+            pid,
+            name=_staff_name(rng),
+            title=rng.choice(
+                ["Social Worker", "Social Worker", "Senior Social Worker", "Advanced Practitioner"]
             ),
-            first,
+            team=tid,
+            fte=rng.choice(["1.0", "1.0", "1.0", "0.8"]),
+            agency=agency,
         )
         staff.sws[tid].append((pid, tid))
     # IROs: FTE mostly 1.0, some part-time, until the target is reached; each sits in a locality's team.
@@ -256,18 +254,13 @@ def build_staff(la, prof: dict, scale: float) -> Staff:
         pid = la.new_id("prof")
         idle = idle_left >= fte
         title = "Fostering Independent Reviewing Officer" if idle else "Independent Reviewing Officer"
-        w.row(
-            "ssd_professionals",
-            prof_row(
-                prof_professional_id=pid,
-                prof_staff_id=f"S{pid}",
-                prof_professional_name=_staff_name(rng),
-                prof_professional_job_title=title,
-                prof_professional_department=tid,
-                prof_full_time_equivalency=f"{fte:.2f}",
-                prof_agency_worker_flag="Y" if rng.random() < prof["iro_agency_share"] else "N",
-            ),
-            first,
+        write_professional(
+            pid,
+            name=_staff_name(rng),
+            title=title,
+            team=tid,
+            fte=f"{fte:.2f}",
+            agency="Y" if rng.random() < prof["iro_agency_share"] else "N",
         )
         if idle:
             idle_left -= fte
