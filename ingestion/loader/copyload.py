@@ -41,7 +41,7 @@ import pyarrow.csv as pacsv
 from psycopg2 import sql
 
 from ingestion.contract import CodeList, Table
-from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA
+from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, snapshot_name
 from ingestion.loader.validate import (
     CACHE_LIMIT,
     FileError,
@@ -422,7 +422,9 @@ def attach_child(cur, table: str, batch: tuple[str, str, int]) -> None:
 
 
 def _child(table: str, batch_id: int) -> sql.Composable:
-    return sql.SQL("{}.{}").format(sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(f"{table}_{batch_id}"))
+    return sql.SQL("{}.{}").format(
+        sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(snapshot_name(table, batch_id))
+    )
 
 
 def _parent(table: str) -> sql.Composable:

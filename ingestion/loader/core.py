@@ -37,7 +37,7 @@ from ingestion.loader.parallel import (
     drop_unadopted,
     run_jobs,
 )
-from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, add_columns, ensure_schema
+from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, add_columns, ensure_schema, snapshot_name
 from ingestion.loader.validate import (
     CHUNK_BYTES,
     FileError,
@@ -513,7 +513,7 @@ class _Loader:
         cur.execute(
             "select c.oid::regclass from pg_class c join pg_namespace n on n.oid = c.relnamespace"
             " where n.nspname = %s and c.relname = any(%s)",
-            (SNAPSHOT_SCHEMA, [f"{t}_{old}" for t in self.contract.tables]),
+            (SNAPSHOT_SCHEMA, [snapshot_name(t, old) for t in self.contract.tables]),
         )
         for (child,) in cur.fetchall():
             cur.execute(sql.SQL("delete from {}").format(sql.SQL(child)))  # a regclass, quoted as needed

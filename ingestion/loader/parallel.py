@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import psycopg2
 from psycopg2 import sql
 
-from ingestion.loader.schema import SNAPSHOT_SCHEMA
+from ingestion.loader.schema import SNAPSHOT_SCHEMA, snapshot_name
 
 COPY_CONNECTIONS = 2  # the data connection and one helper: the machines here have two cores
 
@@ -119,10 +119,6 @@ def _helper(
             conn.rollback()
 
 
-def snapshot_name(table: str, batch_id: int) -> str:
-    return f"{table}_{batch_id}"
-
-
 def drop_batch_snapshots(cur, tables: Iterable[str], batch_id: int) -> list[str]:
     """Drop this batch's snapshot tables that no raw table adopted: those helper connections
     committed for a batch that was then rejected or failed (call it after the batch's rollback).
@@ -135,11 +131,10 @@ def drop_unadopted(cur, tables: Iterable[str], la_code: str, extract_date) -> li
     crash between a helper's commit and the batch's). Call it holding the extract's advisory lock,
     so that no other loader is still working on them. Returns their names."""
     cur.execute(
-        "select t.name || '_' || b.batch_id from raw._batches b cross join unnest(%s::text[]) t(name)"
-        " where b.la_code = %s and b.extract_date = %s",
-        (list(tables), la_code, extract_date),
+        "select batch_id from raw._batches where la_code = %s and extract_date = %s", (la_code, extract_date)
     )
-    return _drop_unattached(cur, [r[0] for r in cur.fetchall()])
+    batch_ids = [r[0] for r in cur.fetchall()]
+    return _drop_unattached(cur, [snapshot_name(t, b) for b in batch_ids for t in tables])
 
 
 def _drop_unattached(cur, names: list[str]) -> list[str]:

@@ -11,6 +11,13 @@ SCHEMA = "raw"
 # raw.<table> (so raw.<table> reads every snapshot): the loader COPYs a file straight into a fresh
 # child (COPY FREEZE, lineage from constant defaults) and checks only that child. See copyload.py.
 SNAPSHOT_SCHEMA = "raw_snapshots"
+
+
+def snapshot_name(table: str, batch_id: int) -> str:
+    """The name, in SNAPSHOT_SCHEMA, of one batch's own table of ``table``'s rows."""
+    return f"{table}_{batch_id}"
+
+
 # Any constant: serialises concurrent loaders creating the schema (CREATE ... IF NOT EXISTS races).
 _SCHEMA_LOCK = 7_305_001
 
