@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ingestion.contract import LINEAGE_COLUMNS, load_contract
 from ingestion.loader.schema import ensure_schema
 from tests.conftest import SHARED_DIR
 
 CONTRACT = load_contract()
+SPEC = SHARED_DIR / "spec" / "extract-contract.md"
 
 
 def test_every_code_column_names_an_existing_non_empty_code_list():
@@ -22,8 +25,11 @@ def test_every_primary_key_is_a_required_column():
         assert t.column(t.primary_key).required, t.name
 
 
+# The written specification sits beside the repository only where the project is developed; users
+# have the contract as data (ingestion/contract.yml) and docs/contract.md generated from it.
+@pytest.mark.skipif(not SPEC.exists(), reason="the written specification is not beside the repository")
 def test_the_spec_required_tables_are_required_in_the_contract():
-    spec = (SHARED_DIR / "spec" / "extract-contract.md").read_text()
+    spec = SPEC.read_text()
     section = spec.split("## SSD tables")[1].split("Optional SSD tables")[0]
     spec_tables = {line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| ssd_")}
     assert spec_tables == set(CONTRACT.required_tables)
