@@ -8,6 +8,7 @@ import sys
 
 # subcommand -> module exposing HELP, add_arguments(parser) and run(args) -> int
 COMMANDS: dict[str, str] = {
+    "extract": "ingestion.commands.extract",
     "db": "ingestion.commands.db",
     "generate": "ingestion.commands.generate",
     "build": "ingestion.commands.build",
@@ -19,8 +20,19 @@ COMMANDS: dict[str, str] = {
 }
 
 
+DESCRIPTION = """\
+Children's social care performance warehouse: check and load your case-management system's nightly
+extract, build the KPI marts, print the headline figures and write the IRO annual report.
+
+Starting with your own extract: cscw extract manifest FOLDER, then cscw extract check FOLDER, then
+cscw load, cscw build, cscw kpis and cscw report (docs/getting-started.md walks through it).
+Trying it on synthetic data: cscw demo."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cscw", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="cscw", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     for name, module_name in COMMANDS.items():
         module = importlib.import_module(module_name)

@@ -4,7 +4,8 @@
         --user admin@example.org --database "CSC warehouse" [--collection-id 5] [--definition FILE]
 
 The warehouse must already be added in Metabase (Admin > Databases) under the name given to --database,
-connected as the read-only `reporter` role. Each run creates a new dashboard and its questions (run once;
+connected as a login that is a member of the read-only `reporter` role (`bi_reader`; `reporter` itself
+cannot log in). Each run creates a new dashboard and its questions (run once;
 re-running makes a copy). Standard library and PyYAML only. See docs/metabase.md.
 """
 

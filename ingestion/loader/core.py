@@ -337,7 +337,7 @@ class _Loader:
             entry,
             folder.path / entry.name,
             self.contract.tables[entry.table],
-            max(int(self.threshold * entry.rows), QUARANTINE_KEEP),
+            quarantine_limit(entry, self.threshold),
         )
 
     def _load_files(self, cur, jobs: list[_FileJob], batch, label: str) -> dict[str, set[str]]:
@@ -422,20 +422,7 @@ class _Loader:
         """The errors a file gives the extract (each rejects it), in the order they are reported."""
         if job.error:
             return [job.error]
-        r, name = job.result, job.entry.name
-        if r.error:
-            return [f"{name} {r.error}"]
-        problems = []
-        if r.rows_read != job.entry.rows:
-            problems.append(f"{name}: {r.rows_read} rows, but {MANIFEST} says {job.entry.rows}")
-        if r.rows_quarantined > self.threshold * r.rows_read:
-            problems.append(
-                f"{name}: {r.rows_quarantined:,} of {r.rows_read:,} rows "
-                f"({r.rows_quarantined / r.rows_read:.1%}) quarantined, over the "
-                f"{self.threshold:.1%} threshold"
-            )
-            problems += [_describe(q) for q in r.quarantine[:QUARANTINE_EXAMPLES]]
-        return problems
+        return file_problems(job.entry, job.result, self.threshold)
 
     def _file_outcomes(self, jobs: list[_FileJob], result: BatchResult):
         """Errors, notices, quarantine records and per-file statistics, in file order (files may
@@ -617,6 +604,30 @@ class _Loader:
         return target
 
 
+def quarantine_limit(entry: FileEntry, threshold: float) -> int:
+    """Quarantine records kept for a file: past the threshold the extract is rejected anyway."""
+    return max(int(threshold * entry.rows), QUARANTINE_KEEP)
+
+
+def file_problems(entry: FileEntry, r: FileResult, threshold: float) -> list[str]:
+    """The errors a validated file gives its extract (each rejects it); `cscw extract check` reports
+    the same ones without loading."""
+    name = entry.name
+    if r.error:
+        return [f"{name} {r.error}"]
+    problems = []
+    if r.rows_read != entry.rows:
+        problems.append(f"{name}: {r.rows_read} rows, but {MANIFEST} says {entry.rows}")
+    if r.rows_quarantined > threshold * r.rows_read:
+        problems.append(
+            f"{name}: {r.rows_quarantined:,} of {r.rows_read:,} rows "
+            f"({r.rows_quarantined / r.rows_read:.1%}) quarantined, over the "
+            f"{threshold:.1%} threshold"
+        )
+        problems += [describe_quarantine(q) for q in r.quarantine[:QUARANTINE_EXAMPLES]]
+    return problems
+
+
 def read_extra_columns(path: Path, table, encoding: str) -> list[str]:
     """The file's extra (non-contract) columns; FileError when its header is unusable."""
     return check_header(table, read_header(path, encoding))
@@ -666,6 +677,6 @@ def _file_hashes(manifest: Manifest) -> dict[str, str | None]:
     return {f.name: f.actual_sha256 or f.sha256 for f in manifest.files.values()}
 
 
-def _describe(q: QuarantineRecord) -> str:
+def describe_quarantine(q: QuarantineRecord) -> str:
     where = f" column {q.column} value {q.value!r}:" if q.column else ""
     return f"{q.file} line {q.line}:{where} {q.reason}"
