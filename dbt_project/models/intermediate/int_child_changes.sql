@@ -15,7 +15,8 @@
     'hist_ssd__initial_cp_conference', 'hist_ssd__involvements', 'hist_ssd__legal_status', 'hist_ssd__missing',
     'hist_ssd__s47_enquiry', 'hist_ssd__care_leavers', 'hist_ext__iro_challenges',
     'hist_ext__cla_review_details', 'hist_ext__cp_conference_details', 'hist_ext__iro_challenge_stages',
-    'hist_ssd__professionals', 'hist_ssd__department'] %}
+    'hist_ssd__professionals', 'hist_ssd__department', 'hist_ssd__cla_health', 'hist_ssd__cla_immunisations',
+    'hist_ssd__sdq_scores'] %}
 with
 {% if is_incremental() -%}
 processed as (

@@ -1,0 +1,8 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='merge',
+    unique_key=['la_code', 'source_id', 'valid_from'],
+    indexes=[{'columns': ['la_code', 'source_id']}, {'columns': ['valid_from']}, {'columns': ['valid_to']}]
+) }}
+-- Versions of ssd_cla_immunisations rows over the extracts (see macros/history.sql).
+{{ history_model('ssd_cla_immunisations', 'clai_person_id', person_column='clai_person_id') }}
