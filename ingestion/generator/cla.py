@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ingestion.generator import extras
+from ingestion.generator import extras, health, settling_in
 from ingestion.generator.authority import Authority, Child, lognormal_days
 from ingestion.generator.calendar import add_months
 
@@ -362,6 +362,8 @@ def simulate_period(
     child.spans.append((start, end, "CLA", rdates, rids))
     extras.visits(la, child, cla_id, start, end)
     extras.missing(la, child, start, end)
+    settling_in.placements(la, child, cla_id, [pl[0] for pl in placements], end)
+    health.period(la, child, cla_id, start, end)
     if end == la.eighteenth(child.dob) and (end - start).days >= 91:
         extras.care_leaver(la, child, end)
     return rdates[0] if rdates else None

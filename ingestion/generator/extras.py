@@ -22,8 +22,22 @@ ACCOMMODATION = {
     "V": 0.02,
     "Z": 0.01,
 }
-ACTIVITY = {"F1": 0.25, "F2": 0.2, "P1": 0.05, "G4": 0.3, "G5": 0.05, "G6": 0.05, "P2": 0.05, "G1": 0.05}
-IN_TOUCH = {"YES": 0.88, "NO": 0.06, "REFU": 0.03, "NREQ": 0.03}
+# Activity: about half in education, employment or training, as Lancashire's monthly figures.
+ACTIVITY = {
+    "F1": 0.05,
+    "P1": 0.01,
+    "F2": 0.14,
+    "P2": 0.04,
+    "F4": 0.04,
+    "F5": 0.12,
+    "P5": 0.07,
+    "G4": 0.1,
+    "G5": 0.3,
+    "G6": 0.12,
+    "0": 0.01,
+}
+# In touch: about 85% (Lancashire at 31 March 2019); a few died, returned home or need no service.
+IN_TOUCH = {"YES": 0.86, "NO": 0.05, "REFU": 0.03, "NREQ": 0.02, "RHOM": 0.03, "DIED": 0.01}
 
 
 def visits(la: Authority, child: Child, cla_id: str, start: date, end: date) -> None:
@@ -88,12 +102,14 @@ def care_leaver(la: Authority, child: Child, left: date) -> None:
     team = rng.choice(la.staff.sw_teams[child.locality])
     worker = rng.choice(la.staff.sws[team])[0] if la.staff.sws[team] else None
     review = max(left, la.T - timedelta(days=rng.randint(0, 200)))
+    in_touch = la.mix(IN_TOUCH)
     vals = la.row_builder("ssd_care_leavers")(
         clea_table_id=la.new_id("leaver"),
         clea_person_id=child.person_id,
-        clea_care_leaver_eligibility="Former relevant",
-        clea_care_leaver_in_touch=la.mix(IN_TOUCH),
-        clea_care_leaver_latest_contact=contact,
+        clea_care_leaver_eligibility="FORMER_RELEVANT",
+        clea_care_leaver_in_touch=in_touch,
+        # the latest contact is left blank when the authority is not in touch
+        clea_care_leaver_latest_contact=contact if in_touch == "YES" else None,
         clea_care_leaver_accommodation=la.mix(ACCOMMODATION),
         clea_care_leaver_accom_suitable="1" if rng.random() < 0.88 else "2",
         clea_care_leaver_activity=la.mix(ACTIVITY),
