@@ -136,6 +136,7 @@ def _challenge(
     rids,
     escalate: bool = False,
     escalated_from: str | None = None,
+    not_before: date | None = None,
 ) -> date | None:
     rng, p = la.rng, la.prof
     cal = la.cal
@@ -196,10 +197,16 @@ def _challenge(
         chal_resolved_date=resolved,
         chal_outcome=outcome,
     )
-    recorded = raised + la.lag()  # the challenge and its first stage are one entry
+    # The challenge and its first stage are one entry; an escalation is entered no earlier than the
+    # challenge it escalates (`not_before`), so no night's snapshot names a challenge it lacks.
+    recorded = raised + la.lag()
+    if not_before is not None:
+        recorded = max(recorded, not_before)
     la.emit("ext_iro_challenges", vals, raised, end_col="chal_resolved_date", recorded=recorded)
     sbuild = la.row_builder("ext_iro_challenge_stages")
     for n, (level, st, due, resp, out) in enumerate(stages, start=1):
+        # a later stage is entered after its challenge (its start may fall within the challenge's lag)
+        appear = recorded if n == 1 else max(st + la.lag(), recorded)
         svals = sbuild(
             chst_stage_id=la.new_id("stage"),
             chst_challenge_id=cid,
@@ -215,8 +222,8 @@ def _challenge(
             svals,
             st,
             end_col="chst_response_date",
-            recorded=recorded if n == 1 else None,
+            recorded=appear,
         )
     if ctype == "MA" and escalate:
-        _challenge(la, child, resolved, "PR", subject, rdates, rids, escalated_from=cid)
+        _challenge(la, child, resolved, "PR", subject, rdates, rids, escalated_from=cid, not_before=recorded)
     return resolved
