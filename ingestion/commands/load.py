@@ -10,6 +10,11 @@ HELP = "validate and load nightly extracts (one extract folder or a landing root
 
 EXIT_REJECTED = 1
 EXIT_NO_PATH = 2
+EXIT_DATABASE = 3  # the database was unreachable or went away: not the extract's fault, retry
+NEXT_STEP = (
+    "next: fix the problems above in the extract (or ask for it to be sent again), then run the same "
+    "`cscw load` again; quarantined rows are in raw._quarantine"
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +38,7 @@ def _progress(line: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingestion.loader import load_path
+    from ingestion.loader import DatabaseUnavailable, load_path
 
     if not args.path.is_dir():
         print(f"cscw load: {args.path}: no such folder", file=sys.stderr)
@@ -41,14 +46,32 @@ def run(args: argparse.Namespace) -> int:
     if not 0 <= args.threshold <= 1:
         print("cscw load: --threshold is a fraction between 0 and 1", file=sys.stderr)
         return EXIT_NO_PATH
-    results = load_path(
-        args.path,
-        threshold=args.threshold,
-        archive_dir=args.archive_dir,
-        progress=None if args.quiet else _progress,
-    )
+    try:
+        results = load_path(
+            args.path,
+            threshold=args.threshold,
+            archive_dir=args.archive_dir,
+            progress=None if args.quiet else _progress,
+        )
+    except DatabaseUnavailable as e:
+        _report(e.results)
+        print(f"cscw load: DATABASE UNAVAILABLE: {e}", file=sys.stderr)
+        print(
+            "next: start the database (`cscw db start`, or check CSCW_DATABASE_URL), then run the same "
+            "`cscw load` again (what loaded stays loaded)",
+            file=sys.stderr,
+        )
+        return EXIT_DATABASE
     if not results:
         print(f"cscw load: no extract folders (<la_code>/<YYYY-MM-DD>/) under {args.path}", file=sys.stderr)
+    _report(results)
+    if any(r.status == "rejected" for r in results):
+        print(NEXT_STEP, file=sys.stderr)
+        return EXIT_REJECTED
+    return 0
+
+
+def _report(results) -> None:
     for r in results:
         if r.status == "loaded":
             print(
@@ -61,4 +84,3 @@ def run(args: argparse.Namespace) -> int:
             print(f"{r.label}: {notice}", file=sys.stderr if r.status == "skipped_incomplete" else sys.stdout)
         for error in r.errors:
             print(f"{r.label} {error}", file=sys.stderr)
-    return EXIT_REJECTED if any(r.status == "rejected" for r in results) else 0

@@ -5,7 +5,7 @@ through the contract's checks into clean CSV; core.py runs one transaction per e
 and records every attempt in raw._batches; schema.py owns the raw DDL. See docs/loader.md.
 """
 
-from ingestion.loader.core import STATUSES, BatchResult, load_path
+from ingestion.loader.core import STATUSES, BatchResult, DatabaseUnavailable, load_path
 from ingestion.loader.manifest import ExtractFolder, find_extracts
 
-__all__ = ["STATUSES", "BatchResult", "ExtractFolder", "find_extracts", "load_path"]
+__all__ = ["STATUSES", "BatchResult", "DatabaseUnavailable", "ExtractFolder", "find_extracts", "load_path"]

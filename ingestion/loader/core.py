@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
+import os
 import shutil
 import tempfile
 import threading
@@ -27,6 +29,8 @@ from ingestion.loader.manifest import (
     find_extracts,
     hash_files,
     missing_files,
+    open_regular,
+    printable,
     read_manifest,
     sha256_file,
 )
@@ -55,6 +59,19 @@ PROGRESS_SECONDS = 1.0
 # threshold); past this a wholly broken file would only fill memory and the table with repeats.
 QUARANTINE_KEEP = 10_000
 QUARANTINE_EXAMPLES = 3  # quarantine records quoted in the errors of an extract over the threshold
+ARCHIVE_TMP_MARK = ".tmp"  # an archive copy in progress: <hash prefix>.tmp<random> (cscw cleanup)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database went away (or never answered) during a load: not the extract's fault. The
+    extract being loaded was rolled back; ``results`` holds the extracts finished before."""
+
+    def __init__(self, message: str, results: list | None = None):
+        super().__init__(message)
+        self.results = results or []
+
+
+_CONNECTION_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 
 @dataclass
@@ -74,7 +91,7 @@ class BatchResult:
 
     @property
     def label(self) -> str:
-        return f"{self.la_code}/{self.extract_date}"
+        return printable(f"{self.la_code}/{self.extract_date or (self.path.name if self.path else '')}")
 
 
 class _ChunkReader:
@@ -154,8 +171,12 @@ def load_path(
         from ingestion.db import database_url
 
         url = database_url()
-    data = psycopg2.connect(url)
-    book = psycopg2.connect(url)
+    try:
+        data = psycopg2.connect(url)
+        book = psycopg2.connect(url)
+    except _CONNECTION_ERRORS as e:
+        raise DatabaseUnavailable(f"cannot connect to the database: {_first_line(e)}") from e
+    done: list[BatchResult] = []
     try:
         for conn in (data, book):
             conn.set_client_encoding("UTF8")
@@ -170,7 +191,19 @@ def load_path(
             # The first extract's files are hashed and archived while the server makes the schema.
             first = loader.prepare(folders[0]) if folders else None
             loader.columns = ensure_schema(data, contract)
-            return [loader.load(first if i == 0 else loader.prepare(f)) for i, f in enumerate(folders)]
+            for i, f in enumerate(folders):
+                p = first if i == 0 else loader.prepare(f)
+                try:
+                    done.append(loader.load(p))
+                except _CONNECTION_ERRORS as e:
+                    raise DatabaseUnavailable(
+                        f"{p.folder.label}: the database connection was lost while loading "
+                        f"({_first_line(e)}); nothing of this extract was loaded",
+                        done,
+                    ) from e
+            return done
+        except _CONNECTION_ERRORS as e:
+            raise DatabaseUnavailable(f"the database connection was lost ({_first_line(e)})", done) from e
         finally:
             if gc_was_enabled:
                 gc.enable()
@@ -233,18 +266,20 @@ class _Loader:
         if errors:
             if manifest is not None:
                 errors += hash_files(folder, manifest)
-            content_hash = manifest.content_hash() if manifest else sha256_file(folder.path / MANIFEST)
-            result.archive_path = self._archive(folder, content_hash)
+            content_hash = manifest.content_hash() if manifest else _manifest_hash(folder)
+            # A rejected extract is not archived: it cannot be replayed, the authority has its files,
+            # and the errors and quarantine records say what to fix.
             return self._reject_early(result, manifest, content_hash, errors, started)
         checks = p.checks
         try:
             return self._load_data(
                 folder, manifest, manifest.content_hash(declared=True), result, started, checks
             )
-        except Exception as e:  # not the extract's fault: record it, then let it surface
-            self.data.rollback()
+        except Exception as e:  # not the extract's fault: record it (if the database still can), then raise
+            with contextlib.suppress(*_CONNECTION_ERRORS):
+                self.data.rollback()
             if result.batch_id is not None:
-                with self.book.cursor() as cur:
+                with contextlib.suppress(*_CONNECTION_ERRORS), self.book.cursor() as cur:
                     cur.execute(
                         "update raw._batches set status = 'failed', error = %s,"
                         " finished_at = clock_timestamp() where batch_id = %s",
@@ -276,10 +311,13 @@ class _Loader:
             return result
         batch_id = self._new_batch(folder, manifest, content_hash, result)
         result.batch_id = batch_id
-        if previous:
-            result.notices.append(
-                f"replaces batch {previous[0]} (same extract date, different files): treated as a correction"
-            )
+        correction = (
+            f"replaces batch {previous[0]} (same extract date, different files): treated as a correction"
+            if previous
+            else None
+        )
+        if correction:
+            result.notices.append(correction)
         # Tables a crashed earlier attempt at this extract left behind (see parallel.py).
         drop_unadopted(cur, self.contract.tables, folder.la_code, folder.extract_date)
         entries = sorted((f for f in manifest.files.values() if f.table), key=lambda f: f.name)
@@ -293,7 +331,7 @@ class _Loader:
             with self.book.cursor() as bc:
                 bc.execute(
                     "update raw._batches set archive_path = %s, file_hashes = %s where batch_id = %s",
-                    (str(checks.archive_path), Json(_file_hashes(manifest)), batch_id),
+                    (None if errors else str(checks.archive_path), Json(_file_hashes(manifest)), batch_id),
                 )
             if errors:  # nothing of a rejected extract is loaded
                 result.tables = {}
@@ -312,6 +350,14 @@ class _Loader:
             if errors:
                 self.data.rollback()
                 self._drop_helper_tables(batch_id)
+                checks.discard_archive()
+                result.archive_path = None
+                if correction:
+                    result.notices[result.notices.index(correction)] = (
+                        f"a correction of batch {previous[0]} (same extract date, different files) was "
+                        f"rejected: batch {previous[0]} stays loaded"
+                    )
+                    stats["notices"] = "\n".join(result.notices)
                 return self._finish_rejected(result, batch_id, errors, quarantine, stats, started)
             for job in jobs:
                 if job.copied:
@@ -518,13 +564,13 @@ class _Loader:
                 " source_system, extracted_at, source_path, archive_path, threshold, file_hashes)"
                 " values (%s, %s, 'loading', %s, %s, %s, %s, %s, %s, %s, %s) returning batch_id",
                 (
-                    folder.la_code,
+                    printable(folder.la_code),
                     folder.extract_date,
                     content_hash,
-                    doc.get("contract_version") if isinstance(doc.get("contract_version"), int) else None,
+                    doc.get("contract_version") if type(doc.get("contract_version")) is int else None,
                     str(doc.get("source_system") or "") or None,
                     str(doc.get("extracted_at") or "") or None,
-                    str(folder.path),
+                    printable(str(folder.path)),
                     str(result.archive_path) if result.archive_path else None,  # set later if not yet
                     self.threshold,
                     Json(_file_hashes(manifest) if manifest else {}),
@@ -572,6 +618,7 @@ class _Loader:
         return self._finish_rejected(result, batch_id, errors, [], stats, started)
 
     def _finish_rejected(self, result, batch_id, errors, quarantine, stats, started) -> BatchResult:
+        errors = [printable(e) for e in errors]
         result.status, result.errors = "rejected", errors
         result.seconds = time.perf_counter() - started
         with self.book.cursor() as cur:
@@ -582,26 +629,34 @@ class _Loader:
             self._update_batch(cur, batch_id, "rejected", stats, result.seconds, error="\n".join(errors))
         return result
 
-    def _archive(self, folder: ExtractFolder, content_hash: str) -> Path:
-        """Copy the folder's files to archive/<la_code>/<extract_date>/<hash prefix>/ (once)."""
+    def _archive(self, folder: ExtractFolder, manifest: Manifest, content_hash: str) -> tuple[Path, bool]:
+        """Copy the manifest and the files it lists to archive/<la_code>/<extract_date>/<hash prefix>/
+        (once); returns the folder and whether this call made it. Only regular files, already
+        checked against the manifest's sizes (manifest.missing_files), are copied, folder 0700 and
+        files 0600: they hold children's personal data."""
         target = (
             self.archive / folder.la_code / str(folder.extract_date or folder.path.name) / content_hash[:16]
         )
         if target.is_dir():
-            return target
-        target.parent.mkdir(parents=True, exist_ok=True)
+            return target, False
+        make_private_dirs(target.parent, self.archive)
         # A private temporary folder per call: two loaders (processes or threads) may archive at once.
-        tmp = Path(tempfile.mkdtemp(prefix=target.name + ".tmp", dir=target.parent))
-        for p in folder.path.iterdir():
-            if p.is_file():
-                shutil.copy2(p, tmp / p.name)
+        tmp = Path(tempfile.mkdtemp(prefix=target.name + ARCHIVE_TMP_MARK, dir=target.parent))
+        for name in (MANIFEST, *manifest.files):
+            with open_regular(folder.path / name) as src:
+                fd = os.open(tmp / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            shutil.copystat(folder.path / name, tmp / name, follow_symlinks=False)
+            os.chmod(tmp / name, 0o600)
         try:
             tmp.rename(target)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
             if not target.is_dir():  # not just another loader archiving it first
                 raise
-        return target
+            return target, False
+        return target, True
 
 
 def quarantine_limit(entry: FileEntry, threshold: float) -> int:
@@ -656,14 +711,23 @@ class _HashAndArchive(threading.Thread):
         self.loader, self.folder, self.manifest = loader, folder, manifest
         self.errors: list[str] = []
         self.archive_path: Path | None = None
+        self.created = False  # this attempt made the archive folder (removed if it is rejected)
         self._exc: BaseException | None = None
 
     def run(self) -> None:
         try:
             self.errors = hash_files(self.folder, self.manifest)
-            self.archive_path = self.loader._archive(self.folder, self.manifest.content_hash())
+            self.archive_path, self.created = self.loader._archive(
+                self.folder, self.manifest, self.manifest.content_hash()
+            )
         except BaseException as e:  # re-raised in the loading thread by wait()
             self._exc = e
+
+    def discard_archive(self) -> None:
+        """The extract was rejected: remove the copy this attempt made (see Loader.load)."""
+        self.join()
+        if self.created and self.archive_path is not None:
+            shutil.rmtree(self.archive_path, ignore_errors=True)
 
     def wait(self) -> list[str]:
         """Join; the hash mismatches (empty when the files are as the manifest says)."""
@@ -671,6 +735,30 @@ class _HashAndArchive(threading.Thread):
         if self._exc is not None:
             raise self._exc
         return self.errors
+
+
+def _first_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
+
+def _manifest_hash(folder: ExtractFolder) -> str | None:
+    """Identity of an attempt whose manifest is unusable: the manifest's own bytes, if readable."""
+    try:
+        return sha256_file(folder.path / MANIFEST)
+    except OSError:
+        return None
+
+
+def make_private_dirs(path: Path, top: Path) -> None:
+    """mkdir -p ``path`` with the folders from ``top`` down made 0700 (the archive holds children's
+    personal data; umask would make them world-readable)."""
+    top.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(top, 0o700)
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    p = path
+    while p != top and top in p.parents:
+        os.chmod(p, 0o700)
+        p = p.parent
 
 
 def _file_hashes(manifest: Manifest) -> dict[str, str | None]:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingestion.contract import Contract
+from ingestion.loader.manifest_schema import LA_CODE, MANIFEST_MAX_BYTES, validate_manifest
 
 MANIFEST = "manifest.json"
 ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "cp1252": "cp1252", "windows-1252": "cp1252"}
-DATE_FORMATS = {"YYYY-MM-DD", "DD/MM/YYYY"}
+# Without a declared `bytes`, a file may take this much per declared record (SSD records are a few
+# hundred bytes): bounds what is hashed and archived (a sparse file claiming 301 MB is not copied).
+MAX_RECORD_BYTES = 64 * 1024
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -25,12 +30,20 @@ class ExtractFolder:
 
     @property
     def complete(self) -> bool:
-        """The manifest is written last: without it the extract is still being written."""
-        return (self.path / MANIFEST).is_file()
+        """The manifest is written last: without it the extract is still being written. (Anything
+        by that name counts: a link or FIFO in its place is then rejected, not waited for.)"""
+        return os.path.lexists(self.path / MANIFEST)
 
     @property
     def label(self) -> str:
-        return f"{self.la_code}/{self.extract_date or self.path.name}"
+        return printable(f"{self.la_code}/{self.extract_date or self.path.name}")
+
+    def link_problem(self) -> str | None:
+        """A symbolic link in place of the extract or authority folder is not followed."""
+        for p, what in ((self.path, "extract folder"), (self.path.parent, "authority folder")):
+            if p.is_symlink():
+                return f"the {what} {printable(p.name)!r} is a symbolic link (not followed)"
+        return None
 
 
 def _iso_date(name: str) -> dt.date | None:
@@ -66,7 +79,7 @@ def find_extracts(path: Path) -> list[ExtractFolder]:
 
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    with open_regular(path) as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
@@ -80,6 +93,7 @@ class FileEntry:
     sha256: str
     encoding: str  # Python codec
     actual_sha256: str | None = None
+    size: int | None = None  # the declared `bytes`, when the manifest gives it
 
 
 @dataclass
@@ -101,61 +115,130 @@ class Manifest:
 
 
 def read_manifest(folder: ExtractFolder, contract: Contract) -> tuple[Manifest | None, list[str]]:
-    """Parse and check the manifest against the folder and the contract (not yet the hashes)."""
-    errors: list[str] = []
+    """Parse the manifest against its schema (manifest_schema.py), then check it against the folder
+    and the contract (not yet the hashes). Never raises for what the file holds."""
+    if not LA_CODE.fullmatch(folder.la_code):
+        return None, [
+            f"authority folder {printable(folder.la_code)!r} is not a DfE local-authority code "
+            f"(three digits, e.g. 888)"
+        ]
+    problem = folder.link_problem()
+    if problem:
+        return None, [problem]
+    problem = file_problem(folder.path / MANIFEST)
+    if problem:
+        return None, [f"{MANIFEST}: {problem}"]
     try:
-        doc = json.loads((folder.path / MANIFEST).read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
-        return None, [f"{MANIFEST}: cannot be read as JSON ({e})"]
-    if not isinstance(doc, dict):
-        return None, [f"{MANIFEST}: not a JSON object"]
+        size = os.lstat(folder.path / MANIFEST).st_size
+        if size > MANIFEST_MAX_BYTES:
+            return None, [f"{MANIFEST}: {size:,} bytes, over the {MANIFEST_MAX_BYTES:,}-byte manifest limit"]
+        raw = read_regular(folder.path / MANIFEST, MANIFEST_MAX_BYTES + 1)
+    except OSError as e:
+        return None, [f"{MANIFEST}: cannot be read ({e.strerror or e})"]
+    doc, errors = validate_manifest(raw, MANIFEST)
+    if doc is None:
+        return None, errors
     version = doc.get("contract_version")
-    if version != contract.version:
+    if type(version) is int and version != contract.version:
         errors.append(
             f"{MANIFEST}: unknown contract_version {version!r} (this loader reads {contract.version})"
         )
-    la_code = str(doc.get("la_code", "")).strip()
-    if la_code != folder.la_code:
+    la_code = doc.get("la_code") if isinstance(doc.get("la_code"), str) else ""
+    if la_code and LA_CODE.fullmatch(la_code) and la_code != folder.la_code:
         errors.append(f"{MANIFEST}: la_code {la_code!r} does not match the folder {folder.la_code!r}")
-    extract_date = _iso_date(str(doc.get("extract_date", "")))
-    if extract_date is None:
-        errors.append(f"{MANIFEST}: extract_date {doc.get('extract_date')!r} is not an ISO date")
-    elif extract_date != folder.extract_date:
+    extract_date = _iso_date(doc["extract_date"]) if isinstance(doc.get("extract_date"), str) else None
+    if extract_date is not None and extract_date != folder.extract_date:
         errors.append(
-            f"{MANIFEST}: extract_date {extract_date} does not match the folder {folder.path.name!r}"
+            f"{MANIFEST}: extract_date {extract_date} does not match the folder "
+            f"{printable(folder.path.name)!r}"
         )
     default_encoding = _encoding(doc.get("encoding"), MANIFEST, errors)
-    date_format = doc.get("date_format")
-    if date_format is not None and date_format not in DATE_FORMATS:
-        errors.append(f"{MANIFEST}: date_format {date_format!r} is not one of {sorted(DATE_FORMATS)}")
-    files = doc.get("files")
-    if not isinstance(files, dict) or not files:
-        errors.append(f"{MANIFEST}: no `files` listed")
-        files = {}
-    manifest = Manifest(la_code, extract_date, version, doc)
+    files = doc.get("files") if isinstance(doc.get("files"), dict) else {}
+    manifest = Manifest(folder.la_code, extract_date, version if type(version) is int else None, doc)
     for name, spec in files.items():
         if not isinstance(spec, dict):
-            errors.append(f"{MANIFEST}: entry for {name} is not an object")
-            continue
-        if Path(name).name != name or name.startswith(".") or "\\" in name:
-            errors.append(f"{MANIFEST}: file name {name!r} is not a plain file name in the folder")
+            continue  # reported by the schema
+        if Path(name).name != name or name.startswith(".") or "\\" in name or name == MANIFEST:
+            errors.append(f"{MANIFEST}: file name {printable(name)!r} is not a plain file name in the folder")
             continue
         rows, sha = spec.get("rows"), spec.get("sha256")
-        if not isinstance(rows, int) or rows < 0 or not isinstance(sha, str):
-            errors.append(f"{MANIFEST}: entry for {name} needs `rows` (a count) and `sha256`")
-            continue
+        if type(rows) is not int or not isinstance(sha, str):
+            continue  # reported by the schema
         stem = name[:-4] if name.endswith(".csv") else None
         table = stem if stem in contract.tables else None
         encoding = _encoding(spec.get("encoding"), f"{MANIFEST} {name}", errors) or default_encoding
-        manifest.files[name] = FileEntry(name, table, rows, sha.lower(), encoding or "utf-8-sig")
+        size = spec.get("bytes") if type(spec.get("bytes")) is int else None
+        manifest.files[name] = FileEntry(name, table, rows, sha.lower(), encoding or "utf-8-sig", size=size)
     listed = {f.table for f in manifest.files.values()}
-    for t in contract.required_tables:
-        if t not in listed:
-            errors.append(f"{MANIFEST}: required table {t} is not listed ({t}.csv)")
+    if files:
+        for t in contract.required_tables:
+            if t not in listed:
+                errors.append(f"{MANIFEST}: required table {t} is not listed ({t}.csv)")
     for p in sorted(folder.path.glob("*.csv")):
         if p.name not in manifest.files and p.name[:-4] in contract.tables:
             errors.append(f"{p.name}: present in the folder but not listed in {MANIFEST}")
     return manifest, errors
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print and to store in Postgres: undecodable bytes of a file name (Python's
+    surrogate escapes) and lone surrogates become backslash escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def file_problem(path: Path) -> str | None:
+    """Why ``path`` may not be read as an extract file: only regular files are read, never symbolic
+    links (a link to a key or /etc/shadow must not be loaded or archived) or special files (a FIFO
+    blocks the reader forever, a device reads for ever)."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return "missing from the folder"
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if stat.S_ISLNK(st.st_mode):
+        return "is a symbolic link (not followed: extract files must be regular files)"
+    if not stat.S_ISREG(st.st_mode):
+        kind = (
+            "a folder"
+            if stat.S_ISDIR(st.st_mode)
+            else "a FIFO"
+            if stat.S_ISFIFO(st.st_mode)
+            else ("a device" if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode) else "a special file")
+        )
+        return f"is {kind}, not a regular file (not read)"
+    return None
+
+
+def open_regular(path: Path):
+    """Open a regular file for reading without following a symbolic link at its last component and
+    without blocking on a FIFO put there since it was checked; OSError otherwise."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(f"{path.name}: not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    with open_regular(path) as f:
+        return f.read(limit)
+
+
+def size_problem(entry: FileEntry, size: int) -> str | None:
+    """A file larger than the manifest allows is not read or archived: its declared ``bytes`` when
+    given, else MAX_RECORD_BYTES per declared record (and the header)."""
+    if entry.size is not None:
+        if size != entry.size:
+            return f"{size:,} bytes, but {MANIFEST} says {entry.size:,}"
+        return None
+    allowed = (entry.rows + 1) * MAX_RECORD_BYTES
+    if size > allowed:
+        return (
+            f"{size:,} bytes for {entry.rows:,} declared rows: over the {MAX_RECORD_BYTES // 1024} KB a "
+            f"record may take (declare `bytes` in {MANIFEST} if the file really is this large)"
+        )
+    return None
 
 
 def _encoding(value, where: str, errors: list[str]) -> str | None:
@@ -168,11 +251,20 @@ def _encoding(value, where: str, errors: list[str]) -> str | None:
 
 
 def missing_files(folder: ExtractFolder, manifest: Manifest) -> list[str]:
-    return [
-        f"{e.name}: listed in {MANIFEST} but missing from the folder"
-        for e in manifest.files.values()
-        if not (folder.path / e.name).is_file()
-    ]
+    """Listed files that are missing, not regular files, or larger than the manifest allows."""
+    errors = []
+    for e in manifest.files.values():
+        path = folder.path / e.name
+        problem = file_problem(path)
+        if problem == "missing from the folder":
+            errors.append(f"{e.name}: listed in {MANIFEST} but missing from the folder")
+        elif problem:
+            errors.append(f"{e.name}: {problem}")
+        else:
+            problem = size_problem(e, os.lstat(path).st_size)
+            if problem:
+                errors.append(f"{e.name}: {problem}")
+    return errors
 
 
 def hash_files(folder: ExtractFolder, manifest: Manifest) -> list[str]:
@@ -181,8 +273,8 @@ def hash_files(folder: ExtractFolder, manifest: Manifest) -> list[str]:
     errors = []
     for entry in manifest.files.values():
         path = folder.path / entry.name
-        if not path.is_file():
-            continue
+        if file_problem(path) or size_problem(entry, os.lstat(path).st_size):
+            continue  # reported by missing_files; never read
         entry.actual_sha256 = sha256_file(path)
         if entry.actual_sha256 != entry.sha256:
             errors.append(

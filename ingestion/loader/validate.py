@@ -69,7 +69,11 @@ def parse_date(value: str) -> dt.date | None:
 
 
 def _check_date(v: str) -> str | None:
-    return None if parse_date(v) else "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+    if parse_date(v):
+        return None
+    if ISO_DATE.fullmatch(v) or UK_DATE.fullmatch(v):  # the form is right, the day does not exist
+        return "not a real calendar date"
+    return "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
 
 
 def _check_flag(v: str) -> str | None:
@@ -130,7 +134,28 @@ class FileResult:
     seconds: float = 0.0
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def utf16_problem(path: Path) -> str | None:
+    """UTF-16 (what Excel's "Unicode text" and some SQL Server exports write) named as such: with a
+    byte-order mark, or ASCII text with a NUL after (or before) every character."""
+    with open(path, "rb") as f:
+        head = f.read(64)
+    if head.startswith(UTF16_BOMS) or (
+        len(head) >= 8 and (head[1::2].count(0) == len(head) // 2 or head[0::2].count(0) == len(head) // 2)
+    ):
+        return (
+            "line 1: the file is UTF-16; save it as UTF-8 (or as Windows-1252 and declare "
+            '"encoding": "cp1252" in the manifest)'
+        )
+    return None
+
+
 def read_header(path: Path, encoding: str) -> list[str]:
+    problem = utf16_problem(path)
+    if problem:
+        raise FileError(problem)
     with open(path, encoding=encoding, newline="") as f:
         try:
             reader = csv.reader(f, strict=True)

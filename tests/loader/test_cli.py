@@ -43,9 +43,9 @@ def test_a_rejected_extract_gives_one_line_per_problem_and_exit_1(landing, cli_e
     assert "901/2019-04-01: REJECTED (batch 1): 2 problem(s)" in lines
     assert "901/2019-04-01 ssd_person.csv: 1 of 10 rows (10.0%) quarantined, over the 1.0% threshold" in lines
     assert (
-        "901/2019-04-01 ssd_person.csv line 4: column pers_dob value '2019-02-30': "
-        "not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+        "901/2019-04-01 ssd_person.csv line 4: column pers_dob value '2019-02-30': not a real calendar date"
     ) in lines
+    assert lines[-1].startswith("next: fix the problems above")  # one "what to do next" line
     assert main(["load", str(landing), "--quiet", "--threshold", "0.2"]) == 0
 
 
