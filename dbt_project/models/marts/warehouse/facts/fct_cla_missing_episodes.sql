@@ -1,0 +1,78 @@
+-- One row per missing or away-from-placement episode, with whether the child was looked after when it
+-- started (the period of care open that day), the placement then and how long the child had been in it
+-- (episodes in a placement's first week), and the return home interview offered and accepted.
+with episodes as (
+    select m.*
+    from {{ ref('stg_ssd__missing') }} as m
+    where {{ is_changed_child('m.la_code', 'm.miss_person_id') }}
+),
+
+periods as (
+    select poc.*
+    from {{ ref('int_cla_periods_of_care') }} as poc
+    where {{ is_changed_child('poc.la_code', 'poc.person_id') }}
+),
+
+placements as (
+    select pl.*
+    from {{ ref('stg_ssd__cla_placement') }} as pl
+    where {{ is_changed_child('pl.la_code', 'pl.clap_person_id') }}
+),
+
+placed as (
+    select
+        e.*,
+        poc.period_of_care_id,
+        poc.is_short_break_only,
+        pl.clap_cla_placement_id,
+        pl.clap_cla_placement_start_date
+    from episodes as e
+    left join lateral (
+        select
+            x.period_of_care_id,
+            x.is_short_break_only
+        from periods as x
+        where
+            x.la_code = e.la_code
+            and x.person_id = e.miss_person_id
+            and x.start_date <= e.miss_missing_episode_start_date
+            and (x.end_date is null or x.end_date > e.miss_missing_episode_start_date)
+        order by x.start_date desc, x.period_of_care_id desc
+        limit 1
+    ) as poc on true
+    left join lateral (
+        select
+            y.clap_cla_placement_id,
+            y.clap_cla_placement_start_date
+        from placements as y
+        where
+            y.la_code = e.la_code
+            and y.clap_person_id = e.miss_person_id
+            and y.clap_cla_placement_start_date <= e.miss_missing_episode_start_date
+            and (y.clap_cla_placement_end_date is null or y.clap_cla_placement_end_date > e.miss_missing_episode_start_date)
+        order by y.clap_cla_placement_start_date desc, y.clap_cla_placement_id desc
+        limit 1
+    ) as pl on true
+)
+
+select
+    pe.la_code,
+    pe.miss_table_id as missing_episode_id,
+    p.child_key,
+    pe.miss_missing_episode_start_date as start_date,
+    pe.miss_missing_episode_end_date as end_date,
+    pe.miss_missing_episode_type as episode_type,
+    coalesce(pe.miss_missing_episode_type = 'M', false) as is_missing,
+    pe.period_of_care_id,
+    pe.period_of_care_id is not null as is_looked_after_at_start,
+    coalesce(pe.is_short_break_only, false) as is_short_break_period,
+    {{ age_in_years('p.date_of_birth', 'pe.miss_missing_episode_start_date') }} as age_at_start,
+    pe.clap_cla_placement_id as placement_id,
+    pe.miss_missing_episode_start_date - pe.clap_cla_placement_start_date as days_into_placement,
+    coalesce(pe.miss_missing_episode_start_date - pe.clap_cla_placement_start_date < 7, false)
+        as is_in_placement_first_week,
+    -- Y / N; NA and blanks are neither (unknown)
+    case upper(pe.miss_missing_rhi_offered) when 'Y' then true when 'N' then false end as rhi_offered,
+    case upper(pe.miss_missing_rhi_accepted) when 'Y' then true when 'N' then false end as rhi_accepted
+from placed as pe
+left join {{ ref('int_person') }} as p on pe.la_code = p.la_code and pe.miss_person_id = p.person_id
