@@ -63,7 +63,7 @@ def main() -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="wh_bench_"))
     os.environ["CSCW_HOME"] = str(tmp / "home")
-    os.environ.setdefault("CSCW_PSEUDONYM_KEY", "benchmark-key")
+    os.environ.setdefault("CSCW_PSEUDONYM_KEY", "benchmark-only-pseudonym-key")
     os.environ.pop("CSCW_DATABASE_URL", None)
 
     from ingestion.build import build

@@ -6,7 +6,8 @@ CSCW_HOME           working folder for the embedded database, archive and Airflo
 CSCW_ARCHIVE_DIR    where original extract files are archived (default CSCW_HOME/archive).
 CSCW_LANDING_DIR    the landing root the nightly pipeline reads (default CSCW_HOME/landing).
 CSCW_PSEUDONYM_KEY  the secret for pseudonymous child keys; never in the repo. The embedded
-                    default generates one under CSCW_HOME on first use.
+                    default generates one under CSCW_HOME on first use. Placeholders (CHANGE_ME) and
+                    short keys are refused (ingestion.pseudonym); builds copy it into the database.
 """
 
 from __future__ import annotations
@@ -44,14 +45,27 @@ def settings() -> Settings:
 def pseudonym_key(s: Settings | None = None) -> str:
     """The keyed-hash secret for child pseudonyms: from CSCW_PSEUDONYM_KEY, else a per-install
     random key kept (0600) under CSCW_HOME so keys stay stable across nights."""
+    from ingestion.pseudonym import check_key
+
     key = os.environ.get("CSCW_PSEUDONYM_KEY")
     if key:
-        return key
+        return check_key(key, "CSCW_PSEUDONYM_KEY")
     s = s or settings()
     path = s.home / "pseudonym.key"
     if not path.exists():
-        s.home.mkdir(parents=True, exist_ok=True)
+        private_dir(s.home)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # a copy restored with a wide umask
+    return check_key(path.read_text().strip(), str(path))
+
+
+def private_dir(path: Path) -> Path:
+    """Make ``path`` (and missing parents) and keep it 0700: CSCW_HOME and the folders under it hold
+    the key, the database, the archive of children's records and dbt's artefacts."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path

@@ -3,7 +3,8 @@
 There is no hand-edited profiles.yml: `write_profiles(url, dir)` derives profile `cscw` from the same
 database URL the loader uses (config.settings / db.database_url). The password is never written to
 disk: the profile reads it from the environment variable CSCW_DBT_PASSWORD, which `run_dbt` sets for
-the duration of the run, together with CSCW_PSEUDONYM_KEY (the keyed-hash secret for child keys).
+the duration of the run. The pseudonym key is not given to dbt at all: `run_dbt` installs it in the
+database first (ingestion.pseudonym), where the child_key macro reads it.
 
 Before every run the build-time seeds are generated (`write_generated_seeds`): the England and Wales
 bank holidays come from the `holidays` package into `dbt_project/generated_seeds/` (gitignored, never
@@ -25,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
-from ingestion.config import pseudonym_key, settings
+from ingestion.config import private_dir, settings
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = REPO_DIR / "dbt_project"
@@ -37,6 +38,8 @@ PASSWORD_ENV = "CSCW_DBT_PASSWORD"
 CALENDAR_FIRST_YEAR = 2000
 CALENDAR_LAST_YEAR = 2040
 
+# dbt commands that never connect to the warehouse (no pseudonym key to install first)
+NO_DATABASE_COMMANDS = frozenset({"parse", "deps", "clean", "list", "ls", "init", "debug"})
 # dbtRunner is not re-entrant and we change os.environ around each run: one run at a time per process.
 _RUN_LOCK = threading.Lock()
 
@@ -169,7 +172,6 @@ def dbt_environment(url: str) -> dict[str, str]:
     """Environment a dbt process needs (also used by the Airflow/Cosmos side)."""
     return {
         PASSWORD_ENV: _url_parts(url)["password"],
-        "CSCW_PSEUDONYM_KEY": pseudonym_key(),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "DO_NOT_TRACK": "1",
     }
@@ -213,9 +215,14 @@ def run_dbt(
     from ingestion.db import database_url
 
     url = url or database_url()
-    home = dbt_home()
+    home = private_dir(dbt_home())  # compiled SQL, logs and test failures can hold children's data
+    if args and args[0] not in NO_DATABASE_COMMANDS:
+        from ingestion.pseudonym import install_key_at
+
+        install_key_at(url)  # child_key reads it in the database (macro child_key)
     profiles_dir = write_profiles(url, home / "profiles").parent
     target = Path(target_path) if target_path else home / "target"
+    private_dir(target)
     prepare_project()
     if project_dir:
         write_generated_seeds(Path(project_dir) / "generated_seeds")
