@@ -8,11 +8,9 @@ from dataclasses import dataclass
 import psycopg2
 import pytest
 
-from ingestion.build import build
 from ingestion.generator import generate
-from ingestion.loader import load_path
 from tests.conftest import create_database
-from tests.kpis.cases import CASES, POPULATION_EXTRA
+from tests.kpis.build_cases import build, load_landing, write_cases
 
 EXTRACT_DATE = "2019-04-01"
 CALIBRATION_PROFILE = "lancashire"
@@ -38,8 +36,7 @@ class KpiBuild:
 def kpi_build(pg_server, tmp_path_factory) -> KpiBuild:
     url = create_database(pg_server, "kpi")
     landing = tmp_path_factory.mktemp("kpi_landing")
-    for case in CASES:
-        case().write(landing)
+    write_cases(landing)
     # The calibration authority: Lancashire at a fifth of its size (rates and mixes are scale-free), six
     # years of history so repeat plans can see earlier plans, as at the cases' extract date.
     generate(
@@ -50,16 +47,10 @@ def kpi_build(pg_server, tmp_path_factory) -> KpiBuild:
         seed=1,
         extract_date=EXTRACT_DATE,
     )
-    results = load_path(landing, url, archive_dir=tmp_path_factory.mktemp("kpi_archive"))
-    bad = [(r.label, r.status, r.errors) for r in results if r.status != "loaded" or r.rows_quarantined]
-    assert not bad, bad
+    load_landing(url, landing, tmp_path_factory.mktemp("kpi_archive"))
     # One full `dbt build` (cscw build's function: raw statistics first): the warehouse's own tests must
     # pass on the hand-worked cases too.
-    run = build(
-        url,
-        vars={"kpi_child_population_extra": POPULATION_EXTRA},
-        target_path=tmp_path_factory.mktemp("kpi_target"),
-    )
+    run = build(url, tmp_path_factory.mktemp("kpi_target"))
     assert run.success, run.summary()
     assert run.results, "no KPI tests ran"
     return KpiBuild(url, run)

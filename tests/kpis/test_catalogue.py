@@ -10,7 +10,7 @@ import pytest
 
 from ingestion import kpi_docs
 from tests.conftest import REPO_DIR, SHARED_DIR
-from tests.kpis.cases import EXPECTATIONS
+from tests.kpis.all_cases import EXPECTATIONS
 
 SPEC = SHARED_DIR / "spec" / "kpi-definitions.md"
 UNITS = {"percent", "count", "rate_per_10k", "average", "days"}
