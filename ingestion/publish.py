@@ -75,6 +75,10 @@ def grant_reporter(cur, schema: str = MARTS) -> bool:
         return False
     cur.execute(f'grant usage on schema "{schema}" to {REPORTER_ROLE}')
     cur.execute(f'grant select on all tables in schema "{schema}" to {REPORTER_ROLE}')
+    if schema == MARTS:
+        from ingestion.grants import reporter_reads_marts_only
+
+        reporter_reads_marts_only(cur)  # e.g. the USAGE that moved to marts__previous with the rename
     return True
 
 

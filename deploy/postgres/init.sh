@@ -18,3 +18,10 @@ revoke all on database warehouse from public;
 grant connect on database warehouse to reporter;
 revoke create on schema public from public;
 SQL
+# The BI login connects to the warehouse only: no CONNECT (or TEMP) through PUBLIC anywhere else.
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" <<SQL
+revoke all on database postgres from public;
+revoke all on database airflow from public;
+revoke all on database metabase from public;
+revoke connect on database template1 from public;
+SQL
