@@ -10,7 +10,9 @@ Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the 
 5. `prepare_build` empties the build schema `marts__build`;
 6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in `marts__build`;
 7. `publish` swaps `marts__build` into `marts` in one transaction and emits the `cscw_marts` asset;
-8. `finish_run` closes the run record and fails the run if nothing was published.
+8. `housekeeping` (beside `finish_run`) cleans up after interrupted loads and applies the raw
+   snapshot retention policy; it never fails the run;
+9. `finish_run` closes the run record and fails the run if nothing was published.
 
 A run is keyed on its extract date (param `extract_date`, else the local date of the logical date).
 BI reads only `marts`, so a failed or running night leaves the previous complete night in place.
@@ -131,6 +133,22 @@ def publish(**context) -> dict:
         raise AirflowFailException(str(err)) from err
 
 
+@task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=0)
+def housekeeping(**context) -> dict:
+    """Crash leftovers and the raw snapshot retention policy (ingestion.housekeeping), after the
+    publish whatever its outcome. It never fails the night (finish_run decides that): a problem is
+    logged and returned, and the next night tries again."""
+    import logging
+
+    from ingestion.housekeeping import run
+
+    try:
+        return {"lines": run(warehouse_url(), today=night(context)).lines()}
+    except Exception as err:  # housekeeping must not turn a published night into a failed one
+        logging.getLogger("cscw.housekeeping").exception("housekeeping failed")
+        return {"error": f"{type(err).__name__}: {err}"}
+
+
 @task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=CFG.retries)
 def finish_run(**context) -> dict:
     """Close the run record; fail the run (it is the leaf) when the marts were not published."""
@@ -239,4 +257,5 @@ with DAG(
         ),
         operator_args=_operator_args(),
     )
-    sensed >> loaded >> source_freshness() >> prepare_build() >> dbt >> publish() >> finish_run()
+    published = sensed >> loaded >> source_freshness() >> prepare_build() >> dbt >> publish()
+    published >> [housekeeping(), finish_run()]

@@ -13,6 +13,7 @@ COMMANDS: dict[str, str] = {
     "generate": "ingestion.commands.generate",
     "build": "ingestion.commands.build",
     "load": "ingestion.commands.load",
+    "cleanup": "ingestion.commands.cleanup",
     "report": "ingestion.commands.report",
     "nightly": "ingestion.commands.nightly",
     "demo": "ingestion.commands.demo",

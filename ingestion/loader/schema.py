@@ -27,7 +27,8 @@ create table if not exists raw._batches (
   la_code text not null,
   extract_date date,
   status text not null
-    check (status in ('loading', 'loaded', 'rejected', 'superseded', 'failed')),
+    constraint _batches_status_check
+    check (status in ('loading', 'loaded', 'rejected', 'superseded', 'failed', 'pruned')),
   content_hash text,
   contract_version integer,
   source_system text,
@@ -86,6 +87,7 @@ def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
         cur.execute(f"create schema if not exists {SCHEMA}")
         cur.execute(f"create schema if not exists {SNAPSHOT_SCHEMA}")
         cur.execute(BOOKKEEPING_DDL)
+        _allow_pruned(cur)
         columns = raw_columns(cur)
         for table in contract.tables.values():
             if table.name not in columns:
@@ -95,6 +97,21 @@ def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
             add_columns(cur, table.name, table.column_names, columns[table.name])
     conn.commit()
     return columns
+
+
+def _allow_pruned(cur) -> None:
+    """Databases made before the retention policy: let raw._batches.status be `pruned` too."""
+    cur.execute(
+        "select pg_get_constraintdef(oid) from pg_constraint"
+        " where conrelid = 'raw._batches'::regclass and conname = '_batches_status_check'"
+    )
+    row = cur.fetchone()
+    if row is None or "pruned" not in row[0]:
+        cur.execute(
+            "alter table raw._batches drop constraint if exists _batches_status_check;"
+            " alter table raw._batches add constraint _batches_status_check check (status in"
+            " ('loading', 'loaded', 'rejected', 'superseded', 'failed', 'pruned'))"
+        )
 
 
 def raw_columns(cur) -> dict[str, set[str]]:
