@@ -41,7 +41,7 @@ from ingestion.loader.parallel import (
     drop_unadopted,
     run_jobs,
 )
-from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, add_columns, ensure_schema, snapshot_name
+from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, ensure_schema, snapshot_name
 from ingestion.loader.validate import (
     CHUNK_BYTES,
     FileError,
@@ -146,6 +146,9 @@ class _FileJob:
     result: FileResult | None = None
     error: str | None = None  # an unusable header (FileError)
     copied: bool = False  # by the COPY path: a snapshot table to attach
+    own_table: bool = False  # row by row into a snapshot table of its own (extra columns): to inherit
+    extras: list[str] = field(default_factory=list)  # the file's extra (non-contract) columns
+    columns: set[str] = field(default_factory=set)  # its snapshot table's columns (raw's and extras)
     fallback: bool = False  # a helper connection could not COPY it: row by row on the data connection
 
 
@@ -362,6 +365,15 @@ class _Loader:
             for job in jobs:
                 if job.copied:
                     attach_child(cur, job.table.name, batch)
+                elif job.own_table:
+                    cur.execute(
+                        sql.SQL("alter table {}.{} inherit {}.{}").format(
+                            sql.Identifier(SNAPSHOT_SCHEMA),
+                            sql.Identifier(snapshot_name(job.table.name, batch_id)),
+                            sql.Identifier(SCHEMA),
+                            sql.Identifier(job.table.name),
+                        )
+                    )
             if previous:
                 self._supersede(cur, previous[0], batch_id)
             _copy_quarantine(cur, batch_id, folder, quarantine)
@@ -405,12 +417,14 @@ class _Loader:
                 self._validate_only(job, batch, prog)
             return added
         for job in jobs:
-            raw_columns = added.setdefault(job.table.name, set(self.columns[job.table.name]))
-            add_columns(cur, job.table.name, extras[job.entry.name], raw_columns)
+            # Extra columns stay with this batch's own snapshot table, never the shared raw table
+            # (one table's columns are capped: 1,600 extra columns over the years broke every load).
+            job.extras = extras[job.entry.name]
+            job.columns = set(self.columns[job.table.name]) | set(job.extras)
         failed = threading.Event()  # a file problem: the extract is rejected, later files only validated
 
         def work(c, job: _FileJob, on_data: bool) -> bool:
-            return self._load_file(c, job, batch, added[job.table.name], prog, failed, on_data=on_data)
+            return self._load_file(c, job, batch, job.columns, prog, failed, on_data=on_data)
 
         helpers = self.helpers.connections() if len(jobs) > 1 else []
         largest_first = sorted(jobs, key=lambda j: -j.path.stat().st_size)
@@ -485,7 +499,11 @@ class _Loader:
             if r is None or r.error:
                 continue
             if r.extra_columns:
-                extra_notes.append(f"{name}: extra column(s) kept in raw: {', '.join(r.extra_columns)}")
+                own = f"{SNAPSHOT_SCHEMA}.{snapshot_name(job.table.name, result.batch_id)}"
+                extra_notes.append(
+                    f"{name}: extra column(s) kept with this extract's snapshot ({own}): "
+                    + ", ".join(r.extra_columns)
+                )
             seconds[name] = round(r.seconds, 3)
             result.tables[job.table.name] = r.rows_loaded
             quarantined[job.table.name] = r.rows_quarantined
@@ -524,10 +542,25 @@ class _Loader:
             for _ in v.chunks():
                 pass
             return v.result
-        stmt = sql.SQL("copy {}.{} ({}) from stdin with (format csv)").format(
-            sql.Identifier(SCHEMA),
-            sql.Identifier(table.name),
-            sql.SQL(", ").join(map(sql.Identifier, [*v.result.columns, *LINEAGE])),
+        target = sql.SQL("{}.{}").format(sql.Identifier(SCHEMA), sql.Identifier(table.name))
+        if v.result.extra_columns:  # into a snapshot table of this batch's own, inherited at the commit
+            target = sql.SQL("{}.{}").format(
+                sql.Identifier(SNAPSHOT_SCHEMA), sql.Identifier(snapshot_name(table.name, int(batch[2])))
+            )
+            cur.execute(
+                sql.SQL("create table {} (like {}.{})").format(
+                    target, sql.Identifier(SCHEMA), sql.Identifier(table.name)
+                )
+            )
+            for column in v.result.extra_columns:
+                cur.execute(
+                    sql.SQL("alter table {} add column if not exists {} text").format(
+                        target, sql.Identifier(column)
+                    )
+                )
+            job.own_table = True
+        stmt = sql.SQL("copy {} ({}) from stdin with (format csv)").format(
+            target, sql.SQL(", ").join(map(sql.Identifier, [*v.result.columns, *LINEAGE]))
         )
         cur.copy_expert(stmt.as_string(self.data), _ChunkReader(v.chunks()), size=CHUNK_BYTES)
         return v.result

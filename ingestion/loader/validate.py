@@ -42,6 +42,9 @@ MAX_PENDING_CHARS = 1 << 26  # a "quoted field" longer than this means the quoti
 CHUNK_BYTES = BLOCK_CHARS  # the read size hint given to COPY
 _COUNT_COMMAS = methodcaller("count", ",")
 NUL_MESSAGE = "line {line}: NUL byte (a binary or UTF-16 file is not accepted)"
+# Extra columns one file may carry (they are kept in its batch's own snapshot table; Postgres allows
+# 1,600 columns in a table, the contract's and the lineage included).
+MAX_EXTRA_COLUMNS = 500
 CACHE_LIMIT = 200_000  # per kind of check: valid values remembered for the fast paths
 # Non-blank values known valid, per kind of check ("date", "flag", "int", "decimal",
 # "code:<code list>"); process-wide, since validity does not depend on the file.
@@ -187,6 +190,10 @@ def check_header(table: Table, header: list[str]) -> list[str]:
         raise FileError("line 1: missing required column(s) " + ", ".join(missing))
     contract = set(table.column_names)
     extra = [h for h in header if h not in contract]
+    if len(extra) > MAX_EXTRA_COLUMNS:
+        raise FileError(
+            f"line 1: {len(extra):,} extra (non-contract) columns, at most {MAX_EXTRA_COLUMNS} are kept"
+        )
     for name in extra:
         if not EXTRA_COLUMN_NAME.fullmatch(name):
             raise FileError(

@@ -268,3 +268,42 @@ def test_unknown_manifest_fields_are_allowed(landing, load):
     """Unknown top-level fields are allowed within the limits (a newer extract job may add some)."""
     folder = write_extract(landing, manifest={"generator": {"seed": 1, "version": "x"}})
     assert load(folder)[0].status == "loaded"
+
+
+def _people_with_extras(names: list[str], *, multiline: bool = False) -> list[dict]:
+    people = valid_rows("ssd_person", 3)
+    for p in people:
+        p.update({n: "x" for n in names})
+    if multiline:  # a quoted line break: the file goes the row-by-row way
+        people[0]["pers_forename"] = "two\nlines"
+    return people
+
+
+def test_extra_columns_stay_with_their_batch_and_never_grow_the_shared_table(landing, load, query):
+    # Before, each new extra column was added to raw.ssd_person for good: after about 1,550 of them
+    # every load failed (Postgres allows 1,600 columns). 9 nights x 200 new columns each is 1,800.
+    def raw_columns():
+        return query(
+            "select count(*) from information_schema.columns where table_schema = 'raw'"
+            " and table_name = 'ssd_person'"
+        )[0][0]
+
+    before = None
+    for night in range(9):
+        names = [f"local_{night}_{i}" for i in range(200)]
+        people = _people_with_extras(names, multiline=night == 4)
+        folder = write_extract(landing, extract_date=f"2019-04-0{night + 1}", tables={"ssd_person": people})
+        [r] = load(folder)
+        assert r.status == "loaded", r.errors
+        before = before or raw_columns()
+        assert raw_columns() == before
+        own = f"raw_snapshots.ssd_person_{r.batch_id}"
+        assert query(f"select count(*), min(local_{night}_199) from {own}") == [(3, "x")]
+    # every night still reads through raw.ssd_person (both paths: COPY and row by row)
+    assert query("select count(*) from raw.ssd_person") == [(27,)]
+
+
+def test_too_many_extra_columns_in_one_file_reject_it_clearly(landing, load):
+    people = _people_with_extras([f"local_{i}" for i in range(501)])
+    [r] = load(write_extract(landing, tables={"ssd_person": people}))
+    assert r.errors == ["ssd_person.csv line 1: 501 extra (non-contract) columns, at most 500 are kept"]
