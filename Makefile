@@ -9,7 +9,7 @@ export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 
-.PHONY: demo test lint sqllint pytest venv clean benchmarks
+.PHONY: demo test lint sqllint pytest venv clean benchmarks mutation
 
 venv: $(STAMP)
 
@@ -36,6 +36,10 @@ pytest: $(STAMP)
 
 benchmarks: $(STAMP)
 	$(BIN)/python benchmarks/load_benchmark.py
+
+# the KPI suite against mutants of the KPI SQL and date macros (slow: one dbt build per mutant)
+mutation: $(STAMP)
+	$(BIN)/python benchmarks/kpi_mutation.py $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) .cscw dbt_project/target dbt_project/logs

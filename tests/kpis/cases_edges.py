@@ -66,6 +66,12 @@ def case_961_review_dates() -> Extract:
     cla_child(x, "M1", ("POC-M1", "2017-01-09", None))
     for d in ("2017-02-06", "2017-05-05", "2017-11-03", "2018-05-03", "2018-11-05"):
         x.review("M1", "POC-M1", d, "PN1")
+    # F1: period of care from Mon 2018-09-03; first review due wd_add(3 Sep, 20) = Mon 2018-10-01, the
+    # first day of October, held 2 Oct: LATE. Second due add_months(2018-10-02, 3) = 2019-01-02, held
+    # 2018-12-21: on time. Next due 2019-06-21.
+    cla_child(x, "F1", ("POC-F1", "2018-09-03", None))
+    x.review("F1", "POC-F1", "2018-10-02", "PN1")
+    x.review("F1", "POC-F1", "2018-12-21", "PN1")
     return x
 
 
@@ -73,34 +79,40 @@ def expect_961() -> list[Expect]:
     la = "961"
     timely = "CLA_CHILDREN_REVIEWS_TIMELY"
     return [
-        # Held in the year: W1 2, W2 3, E1 1, H1 2, M1 2 = 10; late: W2's first, M1's 5 Nov -> 8 of 10.
-        Expect(la, "CLA_REVIEWS_HELD", FY, 10, None, 10),
-        Expect(la, "CLA_REVIEWS_TIMELY", FY, 8, 10, 80.0, why="late: W2 R1 (BH start), M1 R5"),
+        # Held in the year: W1 2, W2 3, E1 1, H1 2, M1 2, F1 2 = 12; late: W2's first, M1's 5 Nov, F1's
+        # first -> 9 of 12.
+        Expect(la, "CLA_REVIEWS_HELD", FY, 12, None, 12),
+        Expect(la, "CLA_REVIEWS_TIMELY", FY, 9, 12, 75.0, why="late: W2 R1 (BH start), M1 R5, F1 R1"),
         Expect(la, "CLA_REVIEWS_TIMELY", month("2018-06-01"), 0, 1, 0.0, why="W2 R1 due 5 Jun held 6 Jun"),
         Expect(la, "CLA_REVIEWS_TIMELY", month("2018-09-01"), 2, 2, 100.0, why="W1 R1 (Sat start), W2 R2"),
-        Expect(la, "CLA_REVIEWS_TIMELY", month("2018-10-01"), 1, 1, 100.0, why="H1 held on 31 Oct"),
+        Expect(la, "CLA_REVIEWS_TIMELY", month("2018-10-01"), 1, 2, 50.0, why="H1 held on 31 Oct; F1 late"),
         Expect(la, "CLA_REVIEWS_TIMELY", month("2018-11-01"), 0, 1, 0.0, why="M1 due 3 Nov held 5 Nov"),
         # Overdue at 31/3/19: E1's second review is due ON 31/3, not before it: nobody.
         Expect(la, "CLA_REVIEWS_OVERDUE", FY, 0, None, 0, why="E1 due on period end is not overdue"),
         Expect(la, "CLA_REVIEWS_OVERDUE", month("2019-03-01"), 0, None, 0),
-        # Child level, year (t = 31/3/19): all five looked after for 20+ working days (E1 since 3 Jan).
+        # Child level, year (t = 31/3/19): all six looked after for 20+ working days (E1 since 3 Jan).
         # Steps due in the year: W1 24 Sep, 24 Dec on time; W2 5 Jun late; E1 3 Jan on time, 31 Mar not
-        # held; H1 31 Jul, 31 Oct on time; M1 3 May on time, 3 Nov late. All on time: W1, H1 = 2 of 5.
-        Expect(la, timely, FY, 2, 5, 40.0, why="W1, H1 of W1 W2 E1 H1 M1"),
+        # held; H1 31 Jul, 31 Oct on time; M1 3 May on time, 3 Nov late; F1 1 Oct late. All on time:
+        # W1, H1 = 2 of 6.
+        Expect(la, timely, FY, 2, 6, 200 / 6, why="W1, H1 of W1 W2 E1 H1 M1 F1"),
         # June (t = 30/6): W2 (20 wd on 5 Jun) and M1. Due in June: W2's 5 Jun, held late -> 1 of 2.
         Expect(la, timely, month("2018-06-01"), 1, 2, 50.0, why="M1 of W2, M1"),
         # July (t = 31/7): W2, M1 and H1 (exactly 20 wd: wd_add(3 Jul, 20) = 31 Jul). Due in July: H1's
         # 31 Jul, held that day -> 3 of 3.
         Expect(la, timely, month("2018-07-01"), 3, 3, 100.0, why="H1 enters the cohort on its 20th wd"),
-        # November (t = 30/11): W1, W2, H1, M1 (E1 not yet in care). Due in November: M1's 3 Nov, held
-        # 5 Nov -> 3 of 4.
-        Expect(la, timely, month("2018-11-01"), 3, 4, 75.0, why="M1 late"),
+        # October (t = 31/10): W1, W2, H1, M1, F1 (20 wd on 1 Oct). Due in October: H1's 31 Oct (held that
+        # day), F1's 1 Oct, the month's first day (held 2 Oct) -> 4 of 5.
+        Expect(la, timely, month("2018-10-01"), 4, 5, 80.0, why="F1 due on the month's first day, late"),
+        # November (t = 30/11): W1, W2, H1, M1, F1 (E1 not yet in care). Due in November: M1's 3 Nov,
+        # held 5 Nov -> 4 of 5.
+        Expect(la, timely, month("2018-11-01"), 4, 5, 80.0, why="M1 late"),
         # December (t = 31/12): E1 is not in the cohort (20 wd only on 3 Jan). W1's 24 Dec held 20 Dec.
-        Expect(la, timely, month("2018-12-01"), 4, 4, 100.0, why="E1 not yet 20 working days"),
-        # January (t = 31/1): E1 joins; its first review due 3 Jan was held 31 Dec -> 5 of 5.
-        Expect(la, timely, month("2019-01-01"), 5, 5, 100.0),
-        # March (t = 31/3): W2's 6 Mar on time; E1's due 31 Mar not held -> 4 of 5.
-        Expect(la, timely, month("2019-03-01"), 4, 5, 80.0, why="E1 due on the month end, not held"),
+        Expect(la, timely, month("2018-12-01"), 5, 5, 100.0, why="E1 not yet 20 working days"),
+        # January (t = 31/1): E1 joins; its first review due 3 Jan was held 31 Dec; F1's due 2 Jan held
+        # 21 Dec -> 6 of 6.
+        Expect(la, timely, month("2019-01-01"), 6, 6, 100.0),
+        # March (t = 31/3): W2's 6 Mar on time; E1's due 31 Mar not held -> 5 of 6.
+        Expect(la, timely, month("2019-03-01"), 5, 6, 500 / 6, why="E1 due on the month end, not held"),
     ]
 
 
@@ -120,6 +132,10 @@ def case_962_periods_of_care() -> Extract:
     cla_child(x, "X2", ("POC-X2", "2018-06-04", "2018-10-31"))
     x.review("X2", "POC-X2", "2018-06-29", "PN1")
     x.review("X2", "POC-X2", "2018-09-28", "PN1", clrd_permanence_plan_agreed="Y")
+    # X4: period 2018-09-03 .. 2018-11-01, ceased the day after October's end: looked after at 31/10.
+    # Review 2018-10-01 (due wd_add(3 Sep, 20) = Mon 1 Oct): on time.
+    cla_child(x, "X4", ("POC-X4", "2018-09-03", "2018-11-01"))
+    x.review("X4", "POC-X4", "2018-10-01", "PN1")
     # X3: period from Wed 2018-10-31, October's end: looked after at 31/10 (start <= t), started in
     # October. Reviews 2018-11-28 (due wd_add(31 Oct, 20) = 28 Nov) and 2019-02-28 (due
     # add_months(28 Nov, 3) = 28 Feb; second, permanence N): on time, on the due dates.
@@ -153,6 +169,20 @@ def case_962_periods_of_care() -> Extract:
     x.legal("SB3", "V3", "2018-07-02")
     x.review("SB3", "POC-SB3A", "2018-05-01", "PN1")
     x.review("SB3", "POC-SB3B", "2018-07-25", "PN1")
+    # SB4: a C2 status that ended long before (2016, its own period of care) does not touch the V3
+    # period of 4-8 June 2018, which is short breaks only: excluded.
+    x.person("SB4", "2008-01-01")
+    x.episode("SB4", "POC-SB4A", "2016-01-04", "S", ceased="2016-06-01")
+    x.episode("SB4", "POC-SB4B", "2018-06-04", "S", ceased="2018-06-08")
+    x.legal("SB4", "C2", "2016-01-04", "2016-06-01")
+    x.legal("SB4", "V3", "2018-06-04")
+    # SB5: one open V3 agreement from 2018-04-02 across three short-break periods (2-6 April, 4-8 June,
+    # from 1 October): each is short breaks only, all excluded.
+    x.person("SB5", "2008-01-01")
+    x.legal("SB5", "V3", "2018-04-02")
+    x.episode("SB5", "POC-SB5A", "2018-04-02", "S", ceased="2018-04-06")
+    x.episode("SB5", "POC-SB5B", "2018-06-04", "S", ceased="2018-06-08")
+    x.episode("SB5", "POC-SB5C", "2018-10-01", "S")
     # R1: period 2017-06-01 .. 2018-06-29 (reviews 2017-06-28, 2017-09-27, 2018-03-27, all on time; its
     # next was due 2018-09-27, after it ended: not counted), restarted Mon 2018-07-02. The chain
     # restarts: first review due wd_add(2 Jul, 20) = Mon 2018-07-30, held 2018-08-15: LATE (carried on
@@ -186,13 +216,16 @@ def expect_962() -> list[Expect]:
     la = "962"
     at_end = "CLA_AT_END"
     return [
-        # At 31/3/19: X3, SB2, R1, R2, R3 (X1 ceased that day; X2 left; SB1 and SB3's V3 period are
-        # short breaks) = 5, all C2 (SB2's V3 ended).
+        # At 31/3/19: X3, SB2, R1, R2, R3 (X1 ceased that day; X2 left; SB1, SB3's V3 period and SB5
+        # are short breaks) = 5, all C2 (SB2's V3 ended).
         Expect(la, at_end, FY, 5, None, 5, why="X3 SB2 R1 R2 R3; X1 ceased on 31/3"),
         Expect(la, at_end, FY, 5, None, 5, ("legal_status", "C2")),
         Expect(la, at_end, FY, 0, None, 0, ("legal_status", "V3")),
-        # At 31/10/18: X1, X3 (started that day), SB2 (V3 until 1 Nov), R1, R2, R3 = 6; X2 ceased that day.
-        Expect(la, at_end, month("2018-10-01"), 6, None, 6, why="X3 in, X2 out"),
+        # At 31/10/18: X1, X3 (started that day), X4 (ceased the next day), SB2 (V3 until 1 Nov), R1, R2,
+        # R3 = 7; X2 ceased that day.
+        Expect(la, at_end, month("2018-10-01"), 7, None, 7, why="X3, X4 in, X2 out"),
+        # At 30/9/18: X1, X2, X4, SB2, R1, R3 = 6; R2's old period ended 27 Sep, its new one starts 1 Oct.
+        Expect(la, at_end, month("2018-09-01"), 6, None, 6, why="R2 restarts the day after"),
         Expect(la, at_end, month("2018-10-01"), 1, None, 1, ("legal_status", "V3"), "SB2 (any V3)"),
         # At 31/7/18: X1, X2, SB2, R1 (new period), R2, R3 = 6; SB3's C2 period ended 2 Jul, its V3
         # period is short breaks.
@@ -203,19 +236,20 @@ def expect_962() -> list[Expect]:
         # due and held on 28/2) or at 31/3.
         Expect(la, "CLA_REVIEWS_OVERDUE", month("2019-02-01"), 0, None, 0),
         Expect(la, "CLA_REVIEWS_OVERDUE", FY, 0, None, 0),
-        # Started in the year: X2, X3, SB2, SB3's C2 period, R1's, R2's and R3's new periods = 7 (SB1 and
-        # SB3's V3 period excluded). Ceased: X1 (on 31/3), X2, SB3's C2 period, R1's, R2's, R3's old = 6.
-        Expect(la, "CLA_STARTED", FY, 7, None, 7),
-        Expect(la, "CLA_CEASED", FY, 6, None, 6, why="X1 ceased on the year end counts"),
+        # Started in the year: X2, X3, X4, SB2, SB3's C2 period, R1's, R2's and R3's new periods = 8
+        # (SB1, SB3's V3 period, SB4's and SB5's short breaks excluded). Ceased: X1 (on 31/3), X2, X4,
+        # SB3's C2 period, R1's, R2's and R3's old periods = 7.
+        Expect(la, "CLA_STARTED", FY, 8, None, 8),
+        Expect(la, "CLA_CEASED", FY, 7, None, 7, why="X1 ceased on the year end counts"),
         Expect(la, "CLA_STARTED", month("2018-10-01"), 2, None, 2, why="R2 on 1 Oct, X3 on 31 Oct"),
         Expect(la, "CLA_CEASED", month("2018-10-01"), 1, None, 1, why="X2 on 31 Oct"),
         Expect(la, "CLA_STARTED", month("2018-05-01"), 0, None, 0, why="SB1 is short breaks (V3, V4)"),
-        Expect(la, "CLA_STARTED", month("2018-06-01"), 2, None, 2, why="X2, SB2 (V3 then C2)"),
+        Expect(la, "CLA_STARTED", month("2018-06-01"), 2, None, 2, why="X2, SB2 (V3 then C2); not SB4, SB5"),
         Expect(la, "CLA_STARTED", month("2018-07-01"), 1, None, 1, why="R1; SB3's V3 period excluded"),
-        # Reviews held in the year: X1 2, X2 2, X3 2, SB2 3, SB3 1 (C2 period), R1 2, R2 2, R3 1 = 15;
-        # R1's first in the new period is late: 14 of 15. SB1's and SB3's V3-period reviews excluded.
-        Expect(la, "CLA_REVIEWS_HELD", FY, 15, None, 15),
-        Expect(la, "CLA_REVIEWS_TIMELY", FY, 14, 15, 1400 / 15, why="R1's restarted chain: late"),
+        # Reviews held in the year: X1 2, X2 2, X3 2, X4 1, SB2 3, SB3 1 (C2 period), R1 2, R2 2, R3 1 = 16;
+        # R1's first in the new period is late: 15 of 16. SB1's and SB3's V3-period reviews excluded.
+        Expect(la, "CLA_REVIEWS_HELD", FY, 16, None, 16),
+        Expect(la, "CLA_REVIEWS_TIMELY", FY, 15, 16, 1500 / 16, why="R1's restarted chain: late"),
         Expect(la, "CLA_REVIEWS_HELD", month("2018-05-01"), 2, None, 2, why="X1, SB3 (C2); SB1 excluded"),
         Expect(la, "CLA_REVIEWS_HELD", month("2018-07-01"), 0, None, 0, why="SB3's V3 review excluded"),
         # Second reviews of a period held in the year: X1 (N), X2 (Y), X3 (N), SB2 (N), R1's new period
@@ -224,6 +258,9 @@ def expect_962() -> list[Expect]:
         # Child level at 31/3/19: cohort X3, SB2, R1, R2 (R3 has 20 wd only on 8 Apr). R1 fails (first
         # review of its new period late); R2's old-period review due on the day it ended does not count.
         Expect(la, "CLA_CHILDREN_REVIEWS_TIMELY", FY, 3, 4, 75.0, why="X3 SB2 R2 of X3 SB2 R1 R2"),
+        # September (t = 30/9): X1, X2, SB2, R1, R3; X4 has 20 working days only on Mon 1 Oct, the day
+        # after. Due in September: X2's 29 Sep and SB2's 28 Sep, held the day before -> 5 of 5.
+        Expect(la, "CLA_CHILDREN_REVIEWS_TIMELY", month("2018-09-01"), 5, 5, 100.0, why="X4 20 wd on t + 1"),
     ]
 
 
@@ -322,7 +359,8 @@ def expect_963() -> list[Expect]:
 
 
 def case_964_iro_two_iros() -> Extract:
-    """A child held by two IROs at once counts once among the children and in both IROs' caseloads;
+    """A child (CLA or CP) held by two IROs at once counts once among the children and in both IROs'
+    caseloads;
     an involvement starting exactly at the period end counts; an FTE of 0.02 puts one child exactly on
     the Handbook's lower bound (50)."""
     x = Extract("964")
@@ -337,24 +375,30 @@ def case_964_iro_two_iros() -> Extract:
     x.involvement("J2", "Y1", "IRO", "2018-06-01")
     x.involvement("J1", "Y2", "IRO", "2018-01-01")
     x.involvement("J1", "Y3", "IRO", "2019-03-31")
+    # Y4 (CP): J1 and J3 (1 FTE) since 2019-01-01.
+    x.professional("J3", "Independent Reviewing Officer", "1")
+    x.person("Y4", "2010-01-01")
+    x.cp_plan("Y4", "PLY4", "2018-02-01")
+    x.involvement("J1", "Y4", "IRO", "2019-01-01")
+    x.involvement("J3", "Y4", "IRO", "2019-01-01")
     return x
 
 
 def expect_964() -> list[Expect]:
     la = "964"
-    fte = 1.02
+    fte = 2.02
     return [
-        # At 31/3/19: children Y1, Y2 (CLA) and Y3 (CP, from that day) = 3, once each; FTE of the IROs
-        # holding them J1 + J2 = 1.02.
-        Expect(la, "IRO_CASELOAD_AVG", FY, 3, fte, 3 / fte, why="Y1 once though held by two IROs"),
+        # At 31/3/19: children Y1, Y2 (CLA), Y3 (CP, from that day) and Y4 (CP) = 4, once each; FTE of
+        # the IROs holding them J1 + J2 + J3 = 2.02.
+        Expect(la, "IRO_CASELOAD_AVG", FY, 4, fte, 4 / fte, why="Y1, Y4 once though held by two IROs"),
         Expect(la, "IRO_CASELOAD_AVG", FY, 2, fte, 2 / fte, ("caseload_kind", "CLA")),
-        Expect(la, "IRO_CASELOAD_AVG", FY, 1, fte, 1 / fte, ("caseload_kind", "CP")),
-        # Weighted: (1.5 x 2 + 1 x 1) / 1.02.
-        Expect(la, "IRO_CASELOAD_WEIGHTED", FY, 4, fte, 4 / fte),
-        # Per IRO: J1 3 / 1 = 3 (outside), J2 1 / 0.02 = 50 (on the bound: inside) -> 1 of 2.
-        Expect(la, "IRO_CASELOAD_WITHIN_HANDBOOK", FY, 1, 2, 50.0, why="J2 exactly 50 per FTE"),
-        # At 28/2/19: Y1, Y2 (Y3's IRO not yet) over 1.02; J1 2, J2 50 -> 1 of 2.
-        Expect(la, "IRO_CASELOAD_AVG", month("2019-02-01"), 2, fte, 2 / fte),
+        Expect(la, "IRO_CASELOAD_AVG", FY, 2, fte, 2 / fte, ("caseload_kind", "CP")),
+        # Weighted: (1.5 x 2 + 1 x 2) / 2.02.
+        Expect(la, "IRO_CASELOAD_WEIGHTED", FY, 5, fte, 5 / fte),
+        # Per IRO: J1 4 / 1 = 4 (outside), J2 1 / 0.02 = 50 (on the bound: inside), J3 1 -> 1 of 3.
+        Expect(la, "IRO_CASELOAD_WITHIN_HANDBOOK", FY, 1, 3, 100 / 3, why="J2 exactly 50 per FTE"),
+        # At 28/2/19: Y1, Y2, Y4 (Y3's IRO not yet) over 2.02.
+        Expect(la, "IRO_CASELOAD_AVG", month("2019-02-01"), 3, fte, 3 / fte),
         # At 31/5/18: J2 not yet involved: Y1, Y2 over J1's 1.0 FTE; J1 at 2 per FTE -> 0 of 1.
         Expect(la, "IRO_CASELOAD_AVG", month("2018-05-01"), 2, 1, 2.0, why="J2 from 1 June"),
         Expect(la, "IRO_CASELOAD_WITHIN_HANDBOOK", month("2018-05-01"), 0, 1, 0.0),
@@ -428,11 +472,357 @@ def expect_965() -> list[Expect]:
     ]
 
 
+def case_966_localities_and_recording() -> Extract:
+    """The allocated team a child's locality comes from when it has several spells (the latest spell
+    open at t, a spell ending or starting exactly on t counting as open, else the latest that started
+    before t, else the first after t), and decisions and records one working day too late."""
+    x = Extract("966")
+    for team, locality in (("T1", "North"), ("T2", "East"), ("T3", "South")):
+        x.team(team, f"Team {locality}", locality)
+        x.professional("SW" + team[1], team_id=team)
+
+    def allocate(pid, team, start, end=None):
+        x.involvement("SW" + team[1], pid, "SW", start, end, team_id=team)
+
+    for pid in ("L1", "L2", "L3", "L4", "L5"):
+        cla_child(x, pid, ("Q" + pid, "2017-01-02", None))
+    # L1: North until 2018-09-30, East since 2018-10-01 (open): East.
+    allocate("L1", "T1", "2017-01-02", "2018-09-30")
+    allocate("L1", "T2", "2018-10-01")
+    # L2: South since 2017-06-01 (open) and North 2018-01-01 .. 2019-03-31, ending ON t: both open at t,
+    # North started later: North.
+    allocate("L2", "T3", "2017-06-01")
+    allocate("L2", "T1", "2018-01-01", "2019-03-31")
+    # L3: North until 2018-12-31, East from 2019-03-31, starting ON t: open at t: East.
+    allocate("L3", "T1", "2017-01-02", "2018-12-31")
+    allocate("L3", "T2", "2019-03-31")
+    # L4: only spells after t, North from 2019-05-01 and East from 2019-06-01: the first: North.
+    allocate("L4", "T1", "2019-05-01")
+    allocate("L4", "T2", "2019-06-01")
+    # L5: two ended spells, North 2017-01-02 .. 2018-01-01 and East 2018-02-01 .. 2018-06-01: the latest
+    # that started before t: East.
+    allocate("L5", "T1", "2017-01-02", "2018-01-01")
+    allocate("L5", "T2", "2018-02-01", "2018-06-01")
+    # L1's review of Mon 2018-10-01: decisions Tue 2018-10-09 = 6 working days after (late, 5 allowed);
+    # record distributed Tue 2018-10-30 = 21 working days after (late, 20 allowed).
+    x.review(
+        "L1",
+        "QL1",
+        "2018-10-01",
+        "PN1",
+        clrd_decisions_recorded_date="2018-10-09",
+        clrd_record_distributed_date="2018-10-30",
+    )
+    return x
+
+
+def expect_966() -> list[Expect]:
+    la = "966"
+    at_end = "CLA_AT_END"
+    return [
+        Expect(la, at_end, FY, 2, None, 2, ("locality", "North"), "L2 (ends on t), L4 (first after)"),
+        Expect(la, at_end, FY, 3, None, 3, ("locality", "East"), "L1 (open), L3 (starts on t), L5"),
+        Expect(la, at_end, FY, 0, None, 0, ("locality", "South"), "L2's older open spell"),
+        Expect(la, "CLA_REVIEW_DECISIONS_TIMELY", FY, 0, 1, 0.0, why="6 working days"),
+        Expect(la, "CLA_REVIEW_RECORD_TIMELY", FY, 0, 1, 0.0, why="21 working days"),
+    ]
+
+
+def case_967_thresholds() -> Extract:
+    """A challenge raised exactly 28 days before the period end (open over 4 weeks) and one a day later
+    (not); an IRO exactly at the Handbook's upper bound (70 per FTE) and one just over it (70.7); the
+    population of the mid-year equal to the financial year's start year among three."""
+    x = Extract("967")
+    x.professional("K1", "Independent Reviewing Officer", "0.1")
+    x.professional("K2", "Independent Reviewing Officer", "0.099")  # FTE is kept to 3 decimals
+    for i in range(1, 15):
+        pid = f"Z{i}"
+        cla_child(x, pid, ("Q" + pid, "2018-01-02", None))
+        x.involvement("K1" if i <= 7 else "K2", pid, "IRO", "2018-01-02")
+    # t = 31/3/19, t - 28 days = 2019-03-03
+    x.challenge("C1", "Z1", "2019-03-03", "PR", "CLA", "PRACTICE")
+    x.challenge("C2", "Z2", "2019-03-04", "MA", "CLA", "PRACTICE")
+    # Raised ON t: C3 (PR), C4 (informal), C5 (good practice). C6: PR raised 2019-02-01, resolved ON t
+    # at team manager level after 58 days: not open at t.
+    x.challenge("C3", "Z3", "2019-03-31", "PR", "CLA", "PRACTICE")
+    x.challenge("C4", "Z4", "2019-03-31", "INFORMAL", "CLA")
+    x.challenge("C5", "Z5", "2019-03-31", "GOOD_PRACTICE", "CLA")
+    x.challenge("C6", "Z6", "2019-02-01", "PR", "CLA", "PRACTICE", resolved="2019-03-31")
+    x.stage("C6", 1, "TEAM_MANAGER", "2019-02-01")
+    # C7: PR raised 2019-01-10, resolved 2019-04-01, the day after t: open over 4 weeks at t.
+    x.challenge("C7", "Z7", "2019-01-10", "PR", "CLA", "PRACTICE", resolved="2019-04-01")
+    # C8: PR raised 2018-03-01, resolved ON the year's first day at practice manager level: 31 days.
+    x.challenge("C8", "Z8", "2018-03-01", "PR", "CLA", "PRACTICE", resolved="2018-04-01")
+    x.stage("C8", 1, "PRACTICE_MANAGER", "2018-03-01")
+    return x
+
+
+def expect_967() -> list[Expect]:
+    la = "967"
+    fte = 0.199
+    return [
+        # Open over 4 weeks at t: C1 (raised on t - 28), C7 (closed the day after t); not C2 (a day later),
+        # C6 (closed on t).
+        Expect(la, "IRO_CHALLENGES_OPEN_OVER_4W", FY, 2, None, 2, why="C1 on t - 28, C7; not C2, C6"),
+        # PR/MA raised in the year: C1, C2, C3 (on t), C6, C7 = 5; PR: C1, C3, C6, C7.
+        Expect(la, "IRO_CHALLENGES_RAISED", FY, 5, None, 5, why="C3 raised on t"),
+        Expect(la, "IRO_CHALLENGES_RAISED", FY, 4, None, 4, ("challenge_type", "PR"), "C3 raised on t"),
+        # About CLA: all five, per no CLA review held: no value.
+        Expect(la, "IRO_CHALLENGES_PER_100_REVIEWS", FY, 5, 0, None, why="C3 raised on t"),
+        Expect(la, "IRO_INFORMAL_CHALLENGES", FY, 1, None, 1, why="C4 raised on t"),
+        Expect(la, "IRO_GOOD_PRACTICE_NOTES", FY, 1, None, 1, why="C5 raised on t"),
+        # PRs resolved in the year: C6 (on t, team manager), C8 (on 1 April, practice manager).
+        Expect(la, "IRO_CHALLENGE_RESOLUTION_LEVEL", FY, 1, 2, 50.0, ("level", "TEAM_MANAGER"), "C6 on t"),
+        Expect(
+            la, "IRO_CHALLENGE_RESOLUTION_LEVEL", FY, 1, 2, 50.0, ("level", "PRACTICE_MANAGER"), "C8 1 Apr"
+        ),
+        # Days: C6 58 (1 Feb to 31 Mar), C8 31 (1 Mar to 1 Apr) -> median 44.5 over 2.
+        Expect(la, "IRO_CHALLENGE_DAYS_TO_RESOLVE", FY, None, 2, 44.5, why="C6 on t, C8 on 1 Apr"),
+        # K1: 7 children / 0.1 FTE = 70 (inside 50-70); K2: 7 / 0.099 = 70.7 (outside) -> 1 of 2.
+        Expect(la, "IRO_CASELOAD_WITHIN_HANDBOOK", FY, 1, 2, 50.0, why="70 in, 70.7 out"),
+        Expect(la, "IRO_CASELOAD_AVG", FY, 14, fte, 14 / fte),
+        # Populations for mid-years 2017, 2018 and 2019: 2018-19 uses 2018's 2,000: 14 per 2,000 = 70.
+        Expect(la, "CLA_RATE_PER_10K", FY, 14, 2000, 70.0, why="mid-year 2018 of 2017-2019"),
+    ]
+
+
+def case_968_plan_boundaries() -> Extract:
+    """Child protection plans on the day after a period end (still open at it), repeat plans starting
+    on the first and the last day of the year, a plan of 2 years ending on the year's first day, and an
+    S47 that started the day after its conference."""
+    x = Extract("968")
+    for pid in ("V1", "V2", "V3", "V4", "V5", "V6", "V7", "V8", "V9"):
+        x.person(pid, "2012-01-01")
+    # V1: PV1 2017-03-01 .. 2018-11-01: open at 31/10/18, and for 18 months then (2017-03-01 <=
+    # add_months(2018-10-31, -18) = 2017-04-30). Reviews 2017-05-31, 2017-11-30, 2018-05-30 on time;
+    # the next due 2018-11-30: not overdue at 31/10. Not 2 years (add_months(start, 24) = 2019-03-01).
+    x.cp_plan("V1", "PV1", "2017-03-01", "2018-11-01")
+    for d in ("2017-05-31", "2017-11-30", "2018-05-30"):
+        x.rcpc("V1", "PV1", d)
+    # V2: PV2 2018-06-01 .. 2018-11-01, no review conference: the first, due 2018-09-01, overdue at
+    # 30/9 and 31/10 (the plan is still open on 31/10).
+    x.cp_plan("V2", "PV2", "2018-06-01", "2018-11-01")
+    # V3: PV3A 2016-01-04 .. 2017-06-30, PV3B from 2018-04-01, the year's first day: a repeat plan,
+    # within 12 months (2017-06-30 >= add_months(2018-04-01, -12) = 2017-04-01). Reviews 2018-06-29
+    # (due 1 Jul) and 2018-12-28 (due 29 Dec).
+    x.cp_plan("V3", "PV3A", "2016-01-04", "2017-06-30")
+    x.cp_plan("V3", "PV3B", "2018-04-01")
+    x.rcpc("V3", "PV3B", "2018-06-29")
+    x.rcpc("V3", "PV3B", "2018-12-28")
+    # V4: PV4A 2016-02-01 .. 2018-06-15 (2 years and more), PV4B from 2019-03-31, the year's last day:
+    # a repeat plan within 12 months (2018-06-15 >= 2018-03-31).
+    x.cp_plan("V4", "PV4A", "2016-02-01", "2018-06-15")
+    x.cp_plan("V4", "PV4B", "2019-03-31")
+    # V5: PV5 2016-03-01 .. 2018-04-01, ending on the year's first day after 2 years and more.
+    x.cp_plan("V5", "PV5", "2016-03-01", "2018-04-01")
+    # V6: an ICPC on 2018-07-10 linked to an S47 that started the next day: left out of timeliness.
+    s = x.s47("V6", "2018-07-11")
+    x.icpc("V6", "2018-07-10", s47_id=s, outcome_plan="N")
+    # V7: PV7 2018-06-01 .. 2018-10-31, no review conference: overdue at 30/9 (due 2018-09-01), not
+    # at 31/10 (ended that day).
+    x.cp_plan("V7", "PV7", "2018-06-01", "2018-10-31")
+    # V8: PV8 from 2018-06-01; its first review, due 2018-09-01, held late on 2018-10-15: overdue at
+    # 30/9 (not held BY then), not at 31/10 (next due 2019-04-15).
+    x.cp_plan("V8", "PV8", "2018-06-01")
+    x.rcpc("V8", "PV8", "2018-10-15")
+    # V9: PV9 from 2018-06-04; its first review, due 2018-09-04, held late ON 30/9: not overdue at
+    # 30/9. The next, due 2019-03-30, held 2019-03-29.
+    x.cp_plan("V9", "PV9", "2018-06-04")
+    x.rcpc("V9", "PV9", "2018-09-30")
+    x.rcpc("V9", "PV9", "2019-03-29")
+    return x
+
+
+def expect_968() -> list[Expect]:
+    la = "968"
+    oct18 = month("2018-10-01")
+    return [
+        # At 31/10/18: PV1, PV2 (both end 1 Nov), PV3B, PV8, PV9 = 5 (PV7 ended that day); 18 months or
+        # more: PV1; overdue: PV2 only (PV8 and PV9 held their reviews by then).
+        Expect(la, "CP_PLANS_AT_END", oct18, 5, None, 5, why="PV1, PV2 end the day after; PV7 that day"),
+        Expect(la, "CP_PLANS_OPEN_18M_PLUS", oct18, 1, None, 1, why="PV1 ends the day after"),
+        Expect(la, "CP_RCPC_OVERDUE", oct18, 1, None, 1, why="PV2 ends the day after; PV7 that day"),
+        # At 30/9/18: PV2, PV7 (never held), PV8 (held only on 15 Oct) = 3; PV9 held on 30 Sep.
+        Expect(la, "CP_RCPC_OVERDUE", month("2018-09-01"), 3, None, 3, why="PV8 held after t, PV9 on t"),
+        # At 31/3/19: PV3B, PV4B (from that day), PV8, PV9 = 4; nothing overdue.
+        Expect(la, "CP_PLANS_AT_END", FY, 4, None, 4),
+        Expect(la, "CP_RCPC_OVERDUE", FY, 0, None, 0),
+        # Started in the year: PV2, PV3B (1 Apr), PV4B (31 Mar), PV7, PV8, PV9 = 6; repeats PV3B, PV4B,
+        # both within 12 months.
+        Expect(la, "CP_PLANS_STARTED", FY, 6, None, 6),
+        Expect(la, "CP_REPEAT_PLANS", FY, 2, 6, 200 / 6, why="PV3B on 1 Apr, PV4B on 31 Mar"),
+        Expect(la, "CP_REPEAT_PLANS_12M", FY, 2, 6, 200 / 6, why="PV3B on 1 Apr, PV4B on 31 Mar"),
+        # Ended in the year: PV5 (1 Apr, 2 years+), PV4A (2 years+), PV1, PV2, PV7 -> 2 of 5.
+        Expect(la, "CP_PLANS_ENDED_2Y_PLUS", FY, 2, 5, 40.0, why="PV5 ended on 1 Apr"),
+        # The only ICPC's S47 started the day after it: no ICPC counts.
+        Expect(la, "CP_ICPC_TIMELY", FY, 0, 0, None, why="V6's S47 started the next day"),
+    ]
+
+
+def case_969_placements_at_period_end() -> Extract:
+    """The placement and legal status held at t when they change exactly on t, end on t or the day
+    after, or start the day after (ssd_cla_placement: start <= t and end null or > t)."""
+    x = Extract("969")
+
+    def child(pid, legal_end=None):
+        x.person(pid, "2008-01-01")
+        x.episode(pid, "Q" + pid, "2018-01-02", "S")
+        x.legal(pid, "C2", "2018-01-02", legal_end)
+
+    # P1: 10 miles until 2019-03-31, 30 miles from 2019-03-31 (starting ON t): 30, over 20. Legal status
+    # C2 until 31/3, E1 from 31/3: E1.
+    child("P1", "2019-03-31")
+    x.legal("P1", "E1", "2019-03-31")
+    x.placement("P1", "QP1", "2018-01-02", "U4", end="2019-03-31", distance=10)
+    x.placement("P1", "QP1", "2019-03-31", "U4", distance=30)
+    # P2: a 25-mile placement ending ON t and nothing after: distance unknown. Legal status C2 ending
+    # on t and nothing after: Unknown.
+    child("P2", "2019-03-31")
+    x.placement("P2", "QP2", "2018-01-02", "U4", end="2019-03-31", distance=25)
+    # P3: a 25-mile placement that ended 2019-02-01: distance unknown at t.
+    child("P3")
+    x.placement("P3", "QP3", "2018-01-02", "U4", end="2019-02-01", distance=25)
+    # P4: 5 miles (open); a 50-mile placement from 2019-04-01, the day after t: 5, known, not over 20.
+    child("P4")
+    x.placement("P4", "QP4", "2018-01-02", "U4", distance=5)
+    x.placement("P4", "QP4", "2019-04-01", "U4", distance=50)
+    # P5: 30 miles until 2019-04-01, the day after t: still placed at t: over 20.
+    child("P5")
+    x.placement("P5", "QP5", "2018-01-02", "U4", end="2019-04-01", distance=30)
+    # P6: born on t, 2019-03-31, and looked after from that day (C2, no placement row yet): under 1.
+    x.person("P6", "2019-03-31")
+    x.episode("P6", "QP6", "2019-03-31", "S")
+    x.legal("P6", "C2", "2019-03-31")
+    # P7: aged exactly 4 at t (born 2014-06-01): 1-4.
+    x.person("P7", "2014-06-01")
+    x.episode("P7", "QP7", "2018-01-02", "S")
+    x.legal("P7", "C2", "2018-01-02")
+    # P8 and P9: aged exactly 15 and 17 at t.
+    cla_child(x, "P8", ("QP8", "2018-01-02", None), dob="2003-06-01")
+    cla_child(x, "P9", ("QP9", "2018-01-02", None), dob="2001-06-01")
+    # Placements in the year (held on 1 April 2018, plus S/P/B episodes starting after it):
+    # P10: S from the year's first day, then P, P: 1 + 2 = 3.
+    # P11: S from 2 April, then P: 0 + 2 = 2.
+    # P12: left care ON 1 April, back with S and P: 0 + 2 = 2 (not looked after on 1 April).
+    # P13: left care on 2 April, back with S and P: 1 + 2 = 3.
+    # P14: S from 2 April, then P, P: 0 + 3 = 3.
+    # P15: in care since 2017 (1), P on 2018-08-01 and P on the year's last day, 31 March: 1 + 2 = 3.
+    x.person("P10", "2008-01-01")
+    x.legal("P10", "C2", "2018-04-01")
+    x.episode("P10", "QP10", "2018-04-01", "S", ceased="2018-07-01")
+    x.episode("P10", "QP10", "2018-07-01", "P", ceased="2018-10-01")
+    x.episode("P10", "QP10", "2018-10-01", "P")
+    x.person("P11", "2008-01-01")
+    x.legal("P11", "C2", "2018-04-02")
+    x.episode("P11", "QP11", "2018-04-02", "S", ceased="2018-07-01")
+    x.episode("P11", "QP11", "2018-07-01", "P")
+    for pid, left in (("P12", "2018-04-01"), ("P13", "2018-04-02")):
+        x.person(pid, "2008-01-01")
+        x.legal(pid, "C2", "2017-06-01")
+        x.episode(pid, f"Q{pid}A", "2017-06-01", "S", ceased=left)
+        x.episode(pid, f"Q{pid}B", "2018-06-01", "S", ceased="2018-09-03")
+        x.episode(pid, f"Q{pid}B", "2018-09-03", "P")
+    x.person("P14", "2008-01-01")
+    x.legal("P14", "C2", "2018-04-02")
+    x.episode("P14", "QP14", "2018-04-02", "S", ceased="2018-07-01")
+    x.episode("P14", "QP14", "2018-07-01", "P", ceased="2018-10-01")
+    x.episode("P14", "QP14", "2018-10-01", "P")
+    x.person("P15", "2008-01-01")
+    x.legal("P15", "C2", "2017-06-01")
+    x.episode("P15", "QP15", "2017-06-01", "S", ceased="2018-08-01")
+    x.episode("P15", "QP15", "2018-08-01", "P", ceased="2019-03-31")
+    x.episode("P15", "QP15", "2019-03-31", "P")
+    # Long-term stability at t (under 16, in care since add_months(t, -30) = 2016-09-30 or earlier):
+    # P16 in care since 2015 moved (P) ON t: not stable; P17 moved the day after t: stable. Placements
+    # in the year: P16 1 + 1 = 2, P17 1.
+    for pid, moved in (("P16", "2019-03-31"), ("P17", "2019-04-01")):
+        x.person(pid, "2008-01-01")
+        x.legal(pid, "C2", "2015-01-05")
+        x.episode(pid, "Q" + pid, "2015-01-05", "S", ceased=moved)
+        x.episode(pid, "Q" + pid, moved, "P")
+    return x
+
+
+def expect_969() -> list[Expect]:
+    la = "969"
+    return [
+        # Known at 31/3/19: P1 30, P4 5, P5 30 (P2, P3 unknown) -> over 20: P1, P5 = 2 of 3.
+        Expect(la, "CLA_PLACED_20_MILES_PLUS", FY, 2, 3, 200 / 3, why="P1 starts on t, P5 ends t + 1"),
+        Expect(la, "CLA_AT_END", FY, 17, None, 17),
+        Expect(la, "CLA_AT_END", FY, 14, None, 14, ("age_band", "10-15"), "P8 aged 15; P1-P5, P10-P17"),
+        Expect(la, "CLA_AT_END", FY, 1, None, 1, ("age_band", "16-17"), "P9 aged 17"),
+        Expect(la, "CLA_3PLUS_PLACEMENTS", FY, 4, 17, 400 / 17, why="P10, P13, P14, P15 (P on 31 Mar)"),
+        Expect(la, "CLA_LONG_TERM_STABILITY", FY, 1, 2, 50.0, why="P16 moved on t, P17 the day after"),
+        Expect(la, "CLA_AT_END", FY, 1, None, 1, ("age_band", "1-4"), "P7 aged 4"),
+        Expect(la, "CLA_AT_END", FY, 1, None, 1, ("age_band", "under 1"), "P6 born on t"),
+        Expect(la, "CLA_AT_END", FY, 1, None, 1, ("legal_status", "E1"), "P1's E1 starts on t"),
+        Expect(la, "CLA_AT_END", FY, 1, None, 1, ("legal_status", "Unknown"), "P2's C2 ends on t"),
+        Expect(la, "CLA_AT_END", FY, 15, None, 15, ("legal_status", "C2"), "all but P1 (E1), P2"),
+    ]
+
+
+def case_970_overdue_and_left_care() -> Extract:
+    """A review held exactly on a month end (not overdue at it) or the day after (overdue at it), and
+    a period of care that ended the day after a review fell due (so it fell due while looked after)."""
+    x = Extract("970")
+    # R4: period 2017-09-04 .. 2018-09-28: reviews 2017-09-29, 2017-12-29, 2018-03-27 on time; the next,
+    # due 2018-09-27, never held, one day before the period ended: a review due while looked after and
+    # not held. New period from Mon 2018-10-01: reviews 2018-10-26 (due 29 Oct), 2019-01-25 (due 26 Jan).
+    cla_child(x, "R4", ("POC-R4A", "2017-09-04", "2018-09-28"), ("POC-R4B", "2018-10-01", None))
+    for d in ("2017-09-29", "2017-12-29", "2018-03-27"):
+        x.review("R4", "POC-R4A", d, "PN1")
+    x.review("R4", "POC-R4B", "2018-10-26", "PN1")
+    x.review("R4", "POC-R4B", "2019-01-25", "PN1")
+    # R5: from Mon 2018-06-04, first review due 2 Jul, held late ON 31 Jul: not overdue at 31/7. Second
+    # due 2018-10-31, held then.
+    cla_child(x, "R5", ("POC-R5", "2018-06-04", None))
+    x.review("R5", "POC-R5", "2018-07-31", "PN1")
+    x.review("R5", "POC-R5", "2018-10-31", "PN1")
+    # R6: the same, first review held on 1 Aug, the day after: overdue at 31/7. Second due and held
+    # 2018-11-01.
+    cla_child(x, "R6", ("POC-R6", "2018-06-04", None))
+    x.review("R6", "POC-R6", "2018-08-01", "PN1")
+    x.review("R6", "POC-R6", "2018-11-01", "PN1")
+    return x
+
+
+def expect_970() -> list[Expect]:
+    la = "970"
+    return [
+        Expect(la, "CLA_REVIEWS_OVERDUE", month("2018-07-01"), 1, None, 1, why="R6 held 1 Aug; R5 on 31 Jul"),
+        # Held in the year: R4 2, R5 2, R6 2 = 6; late: R5's and R6's first -> 4 of 6.
+        Expect(la, "CLA_REVIEWS_TIMELY", FY, 4, 6, 400 / 6),
+        # Child level at 31/3/19: R4 (the review due 27 Sep while still looked after), R5, R6 (late
+        # first reviews) all fail -> 0 of 3.
+        Expect(la, "CLA_CHILDREN_REVIEWS_TIMELY", FY, 0, 3, 0.0, why="R4's due a day before it left care"),
+    ]
+
+
 CASES = [
     case_961_review_dates,
     case_962_periods_of_care,
     case_963_child_protection,
     case_964_iro_two_iros,
     case_965_month_end_clamping,
+    case_966_localities_and_recording,
+    case_967_thresholds,
+    case_968_plan_boundaries,
+    case_969_placements_at_period_end,
+    case_970_overdue_and_left_care,
 ]
-EXPECTATIONS = expect_961() + expect_962() + expect_963() + expect_964() + expect_965()
+EXPECTATIONS = [
+    *expect_961(),
+    *expect_962(),
+    *expect_963(),
+    *expect_964(),
+    *expect_965(),
+    *expect_966(),
+    *expect_967(),
+    *expect_968(),
+    *expect_969(),
+    *expect_970(),
+]
+POPULATION_EXTRA = [
+    {"la_code": "967", "mid_year": y, "population_0_17": n}
+    for y, n in ((2017, 1000), (2018, 2000), (2019, 4000))
+]
