@@ -21,12 +21,10 @@ def prepare_warehouse(url: str, vars: dict | None = None) -> None:
     from ingestion import warehouse_state
     from ingestion.contract import load_contract
     from ingestion.db import connect
-    from ingestion.dbt_runner import prepare_project
     from ingestion.grants import secure_database
     from ingestion.loader.schema import analyze_raw, ensure_schema
     from ingestion.pseudonym import install_key
 
-    prepare_project()  # the generated seeds are part of the definition
     with connect(url) as conn:
         install_key(conn)  # child_key reads it inside the database (ingestion.pseudonym)
         secure_database(conn)  # the BI role: CONNECT here and the published marts only (ingestion.grants)

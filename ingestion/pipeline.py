@@ -185,11 +185,10 @@ def load_authority(
 
 
 def prepare_dbt(manifest: bool = True) -> Path | None:
-    """What dbt and Cosmos need on disk before a run: the generated seeds and, for Cosmos's
-    manifest-based rendering, dbt_project/target/manifest.json (`dbt parse`, no database needed)."""
+    """What Cosmos needs on disk before Airflow parses the DAG: dbt_project/target/manifest.json for its
+    manifest-based rendering (`dbt parse`, no database needed)."""
     from ingestion import dbt_runner
 
-    dbt_runner.prepare_project()
     if not manifest:
         return None
     target = dbt_runner.PROJECT_DIR / "target"
@@ -227,7 +226,7 @@ def source_freshness(url: str, run_id: str | None = None) -> dict:
 def prepare_build(
     url: str, run_id: str | None = None, build_schema: str = BUILD_SCHEMA, extra_vars: dict | None = None
 ) -> None:
-    """Before dbt: generated seeds on this machine, incremental models reset when the project's
+    """Before dbt: raw statistics, incremental models reset when the project's
     definition changed (ingestion.warehouse_state), an empty build schema, the dbt start time."""
     from ingestion.build import prepare_warehouse
 

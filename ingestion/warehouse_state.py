@@ -25,7 +25,7 @@ from pathlib import Path
 
 from psycopg2 import sql
 
-from ingestion.dbt_runner import GENERATED_SEEDS_DIR, PROJECT_DIR
+from ingestion.dbt_runner import PROJECT_DIR
 
 STATE_TABLE = "ops.warehouse_definition"
 # vars that only say where the marts go (write-audit-publish), not how anything is computed
@@ -67,7 +67,6 @@ def fingerprints(vars: dict | None = None, pseudonym_key: str | None = None) -> 
         h = hashlib.sha256()
         files = _files(paths)
         if layer == "warehouse":
-            files += _files(["."], GENERATED_SEEDS_DIR)
             h.update(json.dumps(settings, sort_keys=True, default=str).encode())
             h.update(hashlib.sha256(key.encode()).digest())  # a new key: every child_key changes
         for f in files:

@@ -5,5 +5,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
-$BIN/cscw nightly --prepare          # generated seeds + dbt manifest for Cosmos (no database needed)
+$BIN/cscw nightly --prepare          # the dbt manifest for Cosmos (no database needed)
 exec $BIN/python -m ingestion.airflow_env standalone

@@ -86,3 +86,17 @@ def test_celery_override_parses(compose):
     assert (
         override["services"]["airflow-worker"]["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     )
+
+
+def test_the_warehouse_url_is_written_once(compose):
+    """The env file holds the warehouse URL; the Airflow connection is derived from it, never repeated."""
+    example = (REPO_DIR / "deploy" / "env.example").read_text()
+    settings = dict(line.split("=", 1) for line in example.splitlines() if "=" in line and line[0] != "#")
+    assert "AIRFLOW_CONN_CSCW_WAREHOUSE" not in settings
+    assert sum("@postgres:5432/warehouse" in value for value in settings.values()) == 1
+    override = yaml.safe_load((REPO_DIR / "deploy" / "docker-compose.celery.yml").read_text())
+    workers = [compose["services"][name] for name in AIRFLOW_SERVICES]
+    workers.append(override["services"]["airflow-worker"])
+    for service in workers:
+        conn = _environment(service)["AIRFLOW_CONN_CSCW_WAREHOUSE"]
+        assert conn.startswith("${CSCW_DATABASE_URL:?"), conn

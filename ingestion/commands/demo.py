@@ -58,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
             extract_date=extract_date,
         )
 
-    _say("3/5 preparing dbt (generated seeds, manifest for Cosmos)")
+    _say("3/5 preparing dbt (the manifest Cosmos renders the DAG from)")
     pipeline.prepare_dbt()
 
     _say("4/5 running the Airflow DAG nightly_case_extract with dag.test()")

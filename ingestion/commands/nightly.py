@@ -28,7 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--prepare",
         action="store_true",
-        help="only write what dbt and Airflow need on disk (generated seeds, the dbt manifest)",
+        help="only write what Airflow needs on disk (the dbt manifest)",
     )
     parser.add_argument("--json", action="store_true", help="print the run as JSON")
 
