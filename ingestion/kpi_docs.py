@@ -26,6 +26,10 @@ SECTIONS = {
     "cla_population": "The CLA population",
     "placements": "Placements",
     "iro_service": "IRO service",
+    "cla_health": "Health of children looked after",
+    "cla_missing": "Missing from care",
+    "cla_visits": "Statutory visits",
+    "care_leavers": "Care leavers",
 }
 UNITS = {
     "percent": "percent (100 x numerator / denominator)",

@@ -37,7 +37,18 @@ def test_every_catalogue_code_is_published_for_every_authority(kpi_build):
            group by c.kpi_code"""
     )
     assert len(rows) >= 36
-    assert all(n == len(CASES) + 1 for _, n in rows), rows  # every hand-worked case and the generated 888
+    # the corporate parenting KPIs are built on optional tables: published only where they are sent
+    # (tests/kpis/cases_corporate_parenting.py: 906 health, missing, visits; 907 care leavers) and, for
+    # care leavers, from the first extract holding the table (the generated 888 has one night, so none)
+    optional = dict(
+        kpi_build.query("select kpi_code, section from marts.kpi_catalogue where section in"
+                        " ('cla_health', 'cla_missing', 'cla_visits', 'care_leavers')")
+    )  # fmt: skip
+    for code, n in rows:
+        if code not in optional:
+            assert n == len(CASES) + 1, (code, n)  # every hand-worked case and the generated 888
+        else:
+            assert n == (1 if optional[code] == "care_leavers" else 2), (code, n)
 
 
 def _as_user(url: str, user: str, password: str) -> str:

@@ -38,6 +38,8 @@ BREAKDOWN_VALUES = {
     "placement_type": ["foster", "placed_for_adoption", "placed_with_parents", "residential", "independent"],
     "age_band": ["under 1", "1-4", "5-9", "10-15", "16-17"],
     "caseload_kind": ["CLA", "CP"],
+    "age_group": ["19-21", "17-18"],
+    "activity_group": ["EET", "NEET", "not_known"],
 }
 # (FTE, children) of each IRO at the year end: 60 and 70 are within 50-70, 84 above, 40 below.
 IRO_CASELOADS = [(Decimal(1), 60), (Decimal("0.5"), 35), (Decimal(1), 84), (Decimal(1), 40)]

@@ -8,6 +8,7 @@ with periods as (
 catalogue as (
     select
         kpi_code,
+        section,
         period_types,
         coalesce(nullif(breakdowns, ''), '') as breakdowns
     from {{ ref('kpi_catalogue') }}
@@ -28,6 +29,15 @@ expected as (
     where (c.period_types = 'both' or c.period_types = p.period_type) and c.breakdowns <> ''
 )
 
+,
+
+-- The corporate parenting sections are built on optional tables: an authority that does not send one
+-- has no rows, and the care leavers' snapshots start at the first extract that held theirs. There, a
+-- period's breakdown rows are expected where its headline is published.
+optional_sections as (
+    select kpi_code from catalogue where section in ('cla_health', 'cla_missing', 'cla_visits', 'care_leavers')
+)
+
 select e.*
 from expected as e
 left join {{ ref('kpi_values') }} as kv
@@ -36,3 +46,12 @@ left join {{ ref('kpi_values') }} as kv
         and e.period_start = kv.period_start and e.breakdown = kv.breakdown
         and e.breakdown_value = kv.breakdown_value
 where kv.kpi_code is null
+    and not (
+        e.kpi_code in (select os.kpi_code from optional_sections as os)
+        and not exists (
+            select from {{ ref('kpi_values') }} as hv
+            where
+                hv.la_code = e.la_code and hv.kpi_code = e.kpi_code and hv.period_type = e.period_type
+                and hv.period_start = e.period_start and hv.breakdown = 'all'
+        )
+    )

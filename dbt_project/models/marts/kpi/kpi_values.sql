@@ -19,6 +19,14 @@ with families as (
     select * from {{ ref('int_kpi_cla_population') }}
     union all
     select * from {{ ref('int_kpi_iro_caseloads') }}
+    union all
+    select * from {{ ref('int_kpi_cla_health') }}
+    union all
+    select * from {{ ref('int_kpi_cla_missing') }}
+    union all
+    select * from {{ ref('int_kpi_cla_visits') }}
+    union all
+    select * from {{ ref('int_kpi_care_leavers') }}
 )
 
 select
