@@ -1,7 +1,8 @@
 """
 ### performance_pack
 
-Writes the IRO annual report (the performance pack: figures, tables and charts as HTML and PDF) for every
+Writes the IRO annual report (the performance pack: figures, tables and charts as HTML and PDF) and the
+monthly Corporate Parenting Board scorecard for every
 authority in the marts, each for its latest complete financial year, whenever the nightly DAG publishes
 the marts (the `cscw_marts` asset), not on a clock. Reports go to `CSCW_REPORT_DIR` (default
 `CSCW_HOME/reports`); the newest `CSCW_REPORT_KEEP` (default 7) of each kind are kept.
@@ -42,10 +43,20 @@ def notify_failure(context) -> None:
 def performance_pack():
     @task(execution_timeout=timedelta(hours=1))
     def render_reports() -> list[str]:
-        """One report per authority (imported here: matplotlib stays out of DAG parsing)."""
+        """Both packs per authority: the IRO annual report and the monthly Corporate Parenting Board
+        scorecard (imported here: matplotlib stays out of DAG parsing). Both are attempted."""
         from ingestion.report import render_for_all
+        from ingestion.report.board_pack import render_packs_for_all
 
-        return [str(r.html_path) for r in render_for_all(warehouse_url())]
+        url, paths, errors = warehouse_url(), [], []
+        for render in (render_for_all, render_packs_for_all):
+            try:
+                paths += [str(r.html_path) for r in render(url)]
+            except RuntimeError as exc:
+                errors.append(str(exc))
+        if errors:
+            raise RuntimeError("; ".join(errors))
+        return paths
 
     render_reports()
 

@@ -1,5 +1,6 @@
 """`cscw report --la CODE --year 2018-19 --out DIR`: the IRO annual report's figures, tables and charts
-as HTML and PDF, generated from the KPI marts."""
+as HTML and PDF, generated from the KPI marts; `--pack corporate-parenting [--month 2019-03]` the monthly
+Corporate Parenting Board scorecard instead."""
 
 from __future__ import annotations
 
@@ -12,6 +13,15 @@ HELP = "write the IRO annual report (performance pack) for an authority and year
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--la", required=True, help="the authority's DfE code, e.g. 888")
+    parser.add_argument(
+        "--pack",
+        choices=("iro", "corporate-parenting"),
+        default="iro",
+        help="iro: the IRO annual report (default); corporate-parenting: the monthly board scorecard",
+    )
+    parser.add_argument(
+        "--month", help="corporate-parenting: the scorecard's month, e.g. 2019-03 (default: the latest)"
+    )
     parser.add_argument(
         "--year", help="financial year, e.g. 2018-19 (default: the latest complete year in the marts)"
     )
@@ -36,15 +46,28 @@ def run(args: argparse.Namespace) -> int:
         print("--keep must be at least 1", file=sys.stderr)
         return 2
     try:
-        result = render_report(
-            database_url(),
-            args.la,
-            args.year,
-            args.out or report_dir(),
-            publish=args.publish,
-            keep=args.keep,
-            pdf=not args.no_pdf,
-        )
+        if args.pack == "corporate-parenting":
+            from ingestion.report.board_pack import render_board_pack
+
+            result = render_board_pack(
+                database_url(),
+                args.la,
+                args.month,
+                args.out or report_dir(),
+                publish=args.publish,
+                keep=args.keep,
+                pdf=not args.no_pdf,
+            )
+        else:
+            result = render_report(
+                database_url(),
+                args.la,
+                args.year,
+                args.out or report_dir(),
+                publish=args.publish,
+                keep=args.keep,
+                pdf=not args.no_pdf,
+            )
     except (LookupError, ValueError) as exc:
         print(f"cscw report: {exc}", file=sys.stderr)
         return 1

@@ -500,7 +500,7 @@ class Builder:
                 }
             )
         placed = {i.kpi for s in SECTIONS for i in s.items}
-        extra = sorted(self.values.codes - placed, key=lambda c: self.info(c).name)
+        extra = sorted(self.values.codes - placed - self.board_pack_codes(), key=lambda c: self.info(c).name)
         if extra:
             items = [Item(code, trend="line") for code in extra]
             blocks = []
@@ -538,8 +538,16 @@ class Builder:
                 )
         return rows
 
+    def board_pack_codes(self) -> set[str]:
+        """KPIs the Corporate Parenting Board scorecard reports (board_pack.py), not this report."""
+        from ingestion.report.board_pack import SECTIONS as PACK_SECTIONS
+
+        sections = {code for code, _ in PACK_SECTIONS}
+        return {c for c in self.values.codes if self.info(c).section in sections}
+
     def definitions(self) -> list[KpiInfo]:
-        codes = [i.kpi for s in SECTIONS for i in s.items] + sorted(self.values.codes)
+        own = sorted(self.values.codes - self.board_pack_codes())
+        codes = [i.kpi for s in SECTIONS for i in s.items] + own
         seen, out = set(), []
         for c in codes:
             if c not in seen and (c in self.values.codes or c in self.catalogue):
