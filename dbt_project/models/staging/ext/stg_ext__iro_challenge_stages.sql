@@ -13,7 +13,7 @@ select
     {{ parse_date('src.chst_start_date') }} as chst_start_date,
     {{ parse_date('src.chst_response_due_date') }} as chst_response_due_date,
     {{ parse_date('src.chst_response_date') }} as chst_response_date,
-    {{ clean_text('src.chst_outcome') }} as chst_outcome,
+    {{ free_text('src.chst_outcome') }} as chst_outcome,
     src._extract_date as extract_date,
     src._batch_id as batch_id
 from src

@@ -7,9 +7,9 @@ with src as (
 select
     src._la_code as la_code,
     {{ clean_text('src.dept_team_id') }} as dept_team_id,
-    {{ clean_text('src.dept_team_name') }} as dept_team_name,
+    {{ free_text('src.dept_team_name') }} as dept_team_name,
     {{ clean_text('src.dept_team_parent_id') }} as dept_team_parent_id,
-    {{ clean_text('src.dept_team_parent_name') }} as dept_team_parent_name,
+    {{ free_text('src.dept_team_parent_name') }} as dept_team_parent_name,
     src._extract_date as extract_date,
     src._batch_id as batch_id
 from src

@@ -13,7 +13,7 @@ select
     {{ clean_text('src.invo_professional_team') }} as invo_professional_team,
     {{ parse_date('src.invo_involvement_start_date') }} as invo_involvement_start_date,
     {{ parse_date('src.invo_involvement_end_date') }} as invo_involvement_end_date,
-    {{ clean_text('src.invo_worker_change_reason') }} as invo_worker_change_reason,
+    {{ free_text('src.invo_worker_change_reason') }} as invo_worker_change_reason,
     src._extract_date as extract_date,
     src._batch_id as batch_id
 from src

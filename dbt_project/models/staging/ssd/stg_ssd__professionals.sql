@@ -9,7 +9,7 @@ select
     {{ clean_text('src.prof_professional_id') }} as prof_professional_id,
     {{ clean_text('src.prof_staff_id') }} as prof_staff_id,
     {{ clean_text('src.prof_professional_name') }} as prof_professional_name,
-    {{ clean_text('src.prof_professional_job_title') }} as prof_professional_job_title,
+    {{ free_text('src.prof_professional_job_title') }} as prof_professional_job_title,
     {{ clean_text('src.prof_professional_department') }} as prof_professional_department,
     {{ parse_decimal('src.prof_full_time_equivalency') }} as prof_full_time_equivalency,
     {{ parse_flag('src.prof_agency_worker_flag') }} as prof_agency_worker_flag,
