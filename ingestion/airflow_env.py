@@ -7,6 +7,12 @@ loader uses. Airflow reads its configuration when first imported, so `apply()` m
     python -m ingestion.airflow_env env                    # shell exports for this set-up
     python -m ingestion.airflow_env test --extract-date D  # one night with dag.test(), JSON result
     python -m ingestion.airflow_env standalone             # `airflow standalone` with this set-up
+
+Values Airflow stores (connections, variables) are encrypted with a Fernet key generated once into
+CSCW_HOME/airflow/fernet.key (0600) and read through AIRFLOW__CORE__FERNET_KEY_CMD, so the key itself is
+never in the environment. The standalone set-up is sized for a small machine and stays private: DAGs
+start paused, the UI and API listen on 127.0.0.1 only, at most CSCW_AIRFLOW_PARALLELISM (default 2)
+task processes and one API worker.
 """
 
 from __future__ import annotations
@@ -39,6 +45,37 @@ def airflow_connection_uri(url: str) -> str:
     return urlunsplit(parts._replace(scheme="postgres"))
 
 
+def fernet_key_file(home: Path) -> Path:
+    """The metadata database's Fernet key, generated on first use (0600 in a private folder)."""
+    from ingestion.config import private_dir
+
+    path = private_dir(Path(home)) / "fernet.key"
+    if not path.exists():
+        from cryptography.fernet import Fernet
+
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process made it first
+            return path
+        with os.fdopen(fd, "wb") as f:
+            f.write(Fernet.generate_key())
+    return path
+
+
+def standalone_environment(port: int | None = None) -> dict[str, str]:
+    """What `airflow standalone` adds to airflow_environment: paused DAGs, loopback only, small pools."""
+    port = int(port or os.environ.get("CSCW_AIRFLOW_PORT") or 8080)
+    return {
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "True",
+        "AIRFLOW__API__HOST": "127.0.0.1",
+        "AIRFLOW__API__PORT": str(port),
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__CORE__PARALLELISM": os.environ.get("CSCW_AIRFLOW_PARALLELISM") or "2",
+        "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+    }
+
+
 def airflow_environment(url: str, home: Path | None = None) -> dict[str, str]:
     home = Path(home or airflow_home())
     return {
@@ -48,6 +85,7 @@ def airflow_environment(url: str, home: Path | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
         "AIRFLOW__LOGGING__BASE_LOG_FOLDER": str(home / "logs"),
+        "AIRFLOW__CORE__FERNET_KEY_CMD": f"cat {shlex.quote(str(fernet_key_file(home)))}",
         "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
         "DO_NOT_TRACK": "1",
@@ -134,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"export {k}={shlex.quote(v)}")
         return 0
     if args.action == "standalone":
+        os.environ.update(standalone_environment())
         bin_dir = Path(sys.executable).parent
         # `airflow standalone` starts its components as `airflow ...` subprocesses found on PATH.
         os.environ["PATH"] = f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}"
