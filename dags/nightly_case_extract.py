@@ -12,7 +12,10 @@ Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the 
 7. `publish` swaps `marts__build` into `marts` in one transaction and emits the `cscw_marts` asset;
 8. `housekeeping` (beside `finish_run`) cleans up after interrupted loads and applies the raw
    snapshot retention policy; it never fails the run;
-9. `finish_run` closes the run record and fails the run if nothing was published.
+9. `finish_run` closes the run record and fails the run if nothing was published;
+10. `ssda903_returns` (after publish, beside finish_run) writes and validates each authority's SSDA903
+   return (docs/ssda903.md); it never fails the run.
+
 
 A run is keyed on its extract date (param `extract_date`, else the local date of the logical date).
 BI reads only `marts`, so a failed or running night leaves the previous complete night in place.
@@ -149,6 +152,19 @@ def housekeeping(**context) -> dict:
         return {"error": f"{type(err).__name__}: {err}"}
 
 
+@task(retries=0)
+def ssda903_returns(**context) -> list[dict]:
+    """After publication: each authority's SSDA903 return, validated with the DfE rules, errors recorded.
+    Beside finish_run, not before it, and it never raises: the return never holds up publication."""
+    from ingestion.config import settings
+    from ingestion.returns.run import nightly
+
+    report = nightly(warehouse_url(), settings().home / "returns" / "903")
+    for entry in report:
+        print(f"SSDA903 return: {entry}")
+    return report
+
+
 @task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=CFG.retries)
 def finish_run(**context) -> dict:
     """Close the run record; fail the run (it is the leaf) when the marts were not published."""
@@ -258,4 +274,4 @@ with DAG(
         operator_args=_operator_args(),
     )
     published = sensed >> loaded >> source_freshness() >> prepare_build() >> dbt >> publish()
-    published >> [housekeeping(), finish_run()]
+    published >> [housekeeping(), finish_run(), ssda903_returns()]

@@ -18,6 +18,7 @@ COMMANDS: dict[str, str] = {
     "nightly": "ingestion.commands.nightly",
     "demo": "ingestion.commands.demo",
     "kpis": "ingestion.commands.kpis",
+    "return": "ingestion.commands.returns",
 }
 
 

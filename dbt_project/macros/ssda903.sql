@@ -16,3 +16,14 @@
 {% macro dfe_date(d) -%}
     to_char({{ d }}, 'DD/MM/YYYY')
 {%- endmacro %}
+
+{#- Whether the restricted validation-errors table exists yet (`cscw return 903` creates it). Linters
+    render models without a database: then it does not. -#}
+{% macro ssda903_errors_recorded() -%}
+    {%- if adapter is defined and execute -%}
+        {{ return(adapter.get_relation(database=target.database, schema='returns_restricted',
+                                       identifier='ssda903_validation_errors') is not none) }}
+    {%- else -%}
+        {{ return(false) }}
+    {%- endif -%}
+{%- endmacro %}

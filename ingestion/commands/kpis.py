@@ -145,9 +145,24 @@ def run(args: argparse.Namespace) -> int:
                 print(f"{args.relation} does not exist yet: run `cscw build` first.", file=sys.stderr)
                 return 1
         rows = fetch(conn, args.la, year, args.relation)
+        returns = return_errors(conn, args.la)
     if not rows:
         what = " and ".join(x for x in (f"authority {args.la}" if args.la else "", year or "") if x)
         print(f"no KPI values{' for ' + what if what else ''}.", file=sys.stderr)
         return 1
     print(format_table(rows))
+    if returns:
+        print("\n" + returns)
     return 0
+
+
+def return_errors(conn, la: str | None) -> str:
+    """The SSDA903 validation error count of each authority's latest validated return, or ''."""
+    from ingestion.returns.errors import error_counts
+
+    lines = [
+        f"SSDA903 {year} return of {code}: {errors:,} DfE validation errors,"
+        f" {children:,} children with errors (validated {validated:%Y-%m-%d %H:%M})"
+        for code, year, validated, errors, children in error_counts(conn, la)
+    ]
+    return "\n".join(lines)
