@@ -45,8 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from ingestion.pseudonym import WeakPseudonymKey
+
     args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+    try:
+        return int(args._run(args) or 0)
+    except WeakPseudonymKey as err:  # a configuration problem, not a crash: no traceback
+        print(f"cscw: {err}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -87,3 +87,15 @@ def test_the_docker_image_gets_no_local_state_or_artefacts():
     ignored = set((PROJECT_DIR.parent / ".dockerignore").read_text().split())
     for path in (".cscw", ".venv", "dbt_project/target", "**/.env", "**/*.key", "landing", "archive"):
         assert path in ignored, path
+
+
+def test_the_cli_refuses_a_placeholder_key_without_a_traceback(db_url, monkeypatch, capsys):
+    from ingestion.cli import main
+
+    monkeypatch.setenv("CSCW_DATABASE_URL", db_url)
+    monkeypatch.setenv("CSCW_PSEUDONYM_KEY", "CHANGE_ME")
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "cscw: the pseudonym key from CSCW_PSEUDONYM_KEY is not usable: it looks like a placeholder"
+    )
