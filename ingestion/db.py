@@ -6,13 +6,14 @@ from contextlib import contextmanager
 
 import psycopg2
 
-from ingestion.config import Settings, settings
+from ingestion.config import Settings, private_dir, settings
 
 
 def embedded_server(s: Settings | None = None):
     from ingestion.embedded import EmbeddedPostgres
 
     s = s or settings()
+    private_dir(s.home)  # the database, its password and log live under it
     return EmbeddedPostgres(s.embedded_dir)
 
 

@@ -60,3 +60,15 @@ def test_as_root_no_login_user_and_only_traversal_added_and_said(tmp_path, capsy
         assert server.pgdata.stat().st_uid == pwd.getpwnam(SYSTEM_USER).pw_uid
     finally:
         server.stop()
+
+
+def test_cscw_home_is_made_private(tmp_path):
+    import subprocess
+    import sys
+
+    env = {"CSCW_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ingestion.cli", "db", "status"], env=env, capture_output=True
+    )
+    assert done.returncode == 3  # not running; the folder is made all the same
+    assert stat.S_IMODE((tmp_path / "home").stat().st_mode) == 0o700
