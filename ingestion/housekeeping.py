@@ -219,3 +219,19 @@ def run(url: str | None = None, *, archive_dir: Path | None = None, today: dt.da
         if retention:
             report.pruned_batches = apply_retention(conn, today or dt.date.today())
     return report
+
+
+def run_quietly(url: str, today: dt.date | None, say=print) -> CleanupReport | None:
+    """`run` for the end of a night (`cscw nightly`, the DAG task): a problem is logged and said,
+    never raised, so housekeeping cannot fail a night that published."""
+    import logging
+
+    try:
+        report = run(url, today=today)
+    except Exception as err:
+        logging.getLogger("cscw.housekeeping").exception("housekeeping failed")
+        say(f"housekeeping failed ({type(err).__name__}: {err}); the next night tries again")
+        return None
+    for line in report.lines():
+        say(f"housekeeping: {line}")
+    return report

@@ -498,4 +498,7 @@ def run_nightly(
             finish(url, run_id)
         except Exception:
             log.exception("could not close the run record %s", run_id)
+        from ingestion.housekeeping import run_quietly
+
+        run_quietly(url, extract_date, say)  # as the DAG's housekeeping task: never fails the night
     return result

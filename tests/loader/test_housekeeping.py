@@ -15,7 +15,7 @@ import psycopg2
 from ingestion.cli import main
 from ingestion.contract import load_contract
 from ingestion.dbt_runner import run_dbt
-from ingestion.housekeeping import apply_retention, cleanup, kept_extracts
+from ingestion.housekeeping import apply_retention, cleanup, kept_extracts, run_quietly
 from ingestion.loader.schema import ensure_schema
 from tests.loader.extract import valid_rows, write_extract
 
@@ -178,3 +178,9 @@ def test_retention_keeps_what_history_and_incremental_builds_need(landing, db_ur
         assert _history_at(query, day) == _snapshot_ids(query, day), day
     full = query("select * from staging.hist_ssd__person order by source_id, valid_from")
     assert {r[:2] for r in full} == {r[:2] for r in incremental}  # the same records
+
+
+def test_housekeeping_at_the_end_of_a_night_never_raises():
+    said: list[str] = []
+    assert run_quietly("postgresql://nobody:x@127.0.0.1:1/none", D(2019, 4, 1), said.append) is None
+    assert said and said[0].startswith("housekeeping failed (OperationalError")
