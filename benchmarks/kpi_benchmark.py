@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-KPI_NODES = ["path:models/marts/kpi", "path:tests/kpi", "path:seeds/kpi"]
+KPI_NODES = ["path:models/marts/kpi", "path:models/intermediate/kpi", "path:tests/kpi", "path:seeds/kpi"]
 
 
 def main() -> int:
@@ -58,6 +58,7 @@ def main() -> int:
                     "build",
                     "--select",
                     "path:seeds/kpi",
+                    "path:models/intermediate/kpi",
                     "path:models/marts/kpi",
                     "--exclude",
                     "resource_type:test",

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-KPI = "path:models/marts/kpi path:tests/kpi path:seeds/kpi"
+KPI = "path:models/marts/kpi path:models/intermediate/kpi path:tests/kpi path:seeds/kpi"
 
 
 LAYERS = {"stg_": "staging", "hist_": "history", "int_": "intermediate", "fct_": "facts", "dim_": "dims"}

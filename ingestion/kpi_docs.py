@@ -46,27 +46,70 @@ PREAMBLE = """\
 
 The KPI definitions are data: `dbt_project/seeds/kpi/kpi_catalogue.csv` holds every code with its
 definition, unit, direction, target and RAG band, reference and variant variables; the marts, `cscw kpis`
-and this page all read it. The rules themselves are `../shared/spec/kpi-definitions.md` (version 1);
-the SQL is in `dbt_project/models/marts/kpi/`.
+and this page all read it. The rules themselves are `../shared/spec/kpi-definitions.md` (versions 1 and 2);
+the SQL is in `dbt_project/models/intermediate/kpi/` (the `int_kpi_*` families) and
+`dbt_project/models/marts/kpi/` (the published relations).
 
 ## Where the numbers are
 
 - `marts.kpi_values`: the published interface, one row per (la_code, kpi_code, period_type, period_start,
   period_end, breakdown, breakdown_value) with numerator, denominator, value and unit. Every complete
   financial year and month the data covers (periods that ended before the authority's latest extract),
-  at most `kpi_history_years` financial years back. Headline rows have breakdown `all`/`all`; breakdown
+  from the first financial year (and month) starting on or after the authority's `history_start`, at
+  most `kpi_history_years` financial years back. Only KPIs available to the authority have rows (see
+  "Incomplete extracts" below). Headline rows have breakdown `all`/`all`; breakdown
   rows exist for every value of the breakdown's list, zero rows included (`Unknown` collects children or
   challenges without a value, so breakdowns add up to the headline).
 - `marts.kpi_headline`: the financial-year headline with last year's value, change, target, RAG and
   comparators (what `cscw kpis [--la CODE] [--year 2018-19]` prints).
 - `marts.pub_kpi_values`, `marts.pub_kpi_headline`: the same with small-number suppression (counts 1-4,
   and figures whose numerator or counted denominator is 1-4, shown as `x`) for anything shared outside
-  the service.
+  the service, and secondary suppression: where exactly one cell of a breakdown is suppressed, the next
+  smallest cell of that breakdown is suppressed too (`is_secondary_suppressed`), so no suppressed figure
+  can be recovered from the headline by subtraction.
+- `marts.kpi_availability` and `marts.kpi_data_quality`: what could not be computed and why, and how
+  many rows each data-quality rule left out (see "Incomplete extracts").
 - Wide marts for BI tools: `mart_cla_review_timeliness` (month x locality), `mart_cla_review_participation`
   (PN0-PN7), `mart_cp_plans_conferences`, `mart_iro_challenges`, `mart_iro_challenges_by_category`,
   `mart_placement_stability`, `mart_iro_caseloads` (per IRO), `mart_cla_population` and
   `mart_cp_population` (cubes by age band, legal status, placement type, category, locality).
 - `marts.kpi_catalogue`, `marts.kpi_comparators`: the catalogue and the published comparators.
+
+## Incomplete extracts: availability, history window, one population
+
+Real extracts are not complete; a figure that cannot be computed from what was sent is absent, never 0.
+
+- **Availability.** Each catalogue row lists the tables the KPI reads: `required_tables` (the loader
+  rejects an extract without them) and `optional_tables` (e.g. `ext_iro_challenges`). A table is in an
+  extract when its manifest lists the file, even with no rows. `marts.kpi_availability` has one row per
+  (la_code, kpi_code) with `is_available` and a `reason` such as `ext_iro_challenges not in the
+  extract`; `kpi_values` keeps only available KPIs (an inner join), so an unavailable KPI has no row in
+  `kpi_values`, `kpi_headline` (no RAG colour) or the publication views. **Adding a KPI**: give its
+  catalogue row its tables, add its rows to an `int_kpi_*` family (or a new family unioned in
+  `kpi_values.sql`); availability then needs nothing more. A KPI whose every table was sent but whose
+  period had no events publishes 0 (counts) or no value (percentages with a zero denominator).
+- **Unknown child-level values.** A value that needs a detail row the extract does not hold (a second
+  review without its `ext_cla_review_details` row: permanence plan unknown, not "no") leaves the
+  denominator and is counted in `marts.kpi_data_quality` (`missing_review_details`).
+- **History window.** An authority's `history_start` is its latest manifest's optional `history_start`,
+  else the earliest event date in the extract (dates of birth excluded): `intermediate.int_kpi_history_start`.
+  Financial years and months starting before it are not published (`kpi_history_years` can only shorten
+  the history). A CLA review that is the earliest of its period of care in the extract, where the period
+  started before `history_start`, is judged against the case system's due date when there is one, else it
+  is left out of timeliness (`chain_before_history`); the next review is due 6 months after it. In
+  `CLA_CHILDREN_REVIEWS_TIMELY` such a review is unknown: a child whose only review in the period is
+  unknown leaves the cohort. A "second review" in such a period is not known to be the period's second
+  and is left out of `CLA_PERMANENCE_AT_SECOND_REVIEW`.
+- **One population.** Rows about a child, period of care or plan the extract does not hold (`unknown
+  parent`) are kept by the loader but left out of every KPI in the KPI models (the facts' `child_key` is
+  null, or the review's period of care is unknown) and counted in `marts.kpi_data_quality`. We chose this
+  over loader quarantine: quarantined rows count towards the loader's 1% rejection threshold, so an
+  authority with a few orphans could lose a whole night, and every KPI reads the same facts either way.
+  Same-day non-cancelled reviews of one period of care are one review (the lower id kept; numeric order
+  for numeric ids), counted as `duplicate_review`.
+- `marts.kpi_data_quality`: one row per (la_code, kpi_code, source_table, period, issue) with the rows
+  left out; `kpi_code` is null when the rows left every KPI reading `source_table`. `cscw kpis` and the
+  performance pack show it beside the figures.
 
 ## Access: the `reporter` role
 
@@ -88,7 +131,8 @@ Metabase service account access:
   later plan a repeat but are never counted as the authority's own plans.
 - Locality is the locality of the child's allocated team at the date (`locality_at`); `Unknown` when
   the child has no allocation.
-- Stood-down conferences are not "held". An IRO without a recorded FTE counts as 1 FTE.
+- Stood-down conferences are not "held". An IRO without a recorded FTE (blank or 0) is left out of the
+  caseload measures with the children only it holds, never taken as 1 FTE (`missing_fte`).
 - `IRO_CHALLENGE_RESOLUTION_LEVEL` has a headline row too: all PRs resolved in the period (the level
   rows add up to it, so its headline value is 100% whenever any PR was resolved).
 - Rates use `kpi_child_population` (children 0-17 by ONS mid-year, `mid_year` 2018 serving 2018-19; the
@@ -102,7 +146,8 @@ Metabase service account access:
   breakdown values, and that the wide marts agree with kpi_values.
 - Hand-worked cases: `tests/kpis/cases.py` (one synthetic authority 901-905 per area, every expected
   number explained); all are loaded and built with one dbt build (`tests/kpis/conftest.py`).
-- KPI-specific intermediate models (`int_kpi_*`, schema `intermediate`) live in `models/marts/kpi/`.
+- KPI-specific intermediate models (`int_kpi_*`, schema `intermediate`) live in `models/intermediate/kpi/`;
+  folder config in `dbt_project.yml` sets schema, materialization and hooks for both KPI folders.
 - Performance: the KPI models `analyze` the warehouse tables they read (pre-hook) and themselves
   (post-hook); freshly built tables have no planner statistics and the range joins over periods then
   plan as nested loops. Snapshot breakdowns find a child's locality with one join
@@ -144,6 +189,9 @@ def render() -> str:
             definition = _cell(r["description"])
             if r["period_types"] == "financial_year":
                 definition += " Financial years only."
+            if r.get("optional_tables"):
+                tables = ", ".join(f"`{t}`" for t in r["optional_tables"].split("|"))
+                definition += f" Only when the extract holds {tables}."
             if r["variant_vars"]:
                 definition += " Variants: " + ", ".join(f"`{v}`" for v in r["variant_vars"].split("|")) + "."
             unit = f"{r['unit']} ({r['measure_type']})"

@@ -1,4 +1,6 @@
--- Every held CLA review falls inside its own period of care (from its start to its end, inclusive).
+-- Every held CLA review of a known period of care falls inside it (from its start to its end,
+-- inclusive). A review of a period of care the extract does not hold is an orphan: counted as
+-- `unknown parent` in marts.kpi_data_quality and left out of every KPI, not a build failure.
 select
     r.la_code,
     r.review_id,
@@ -7,9 +9,8 @@ select
     poc.start_date,
     poc.end_date
 from {{ ref('fct_cla_reviews') }} as r
-left join {{ ref('fct_cla_periods_of_care') }} as poc
+inner join {{ ref('fct_cla_periods_of_care') }} as poc
     on r.la_code = poc.la_code and r.period_of_care_id = poc.period_of_care_id
 where
-    poc.period_of_care_id is null
-    or r.review_date < poc.start_date
+    r.review_date < poc.start_date
     or r.review_date > coalesce(poc.end_date, r.review_date)

@@ -1,8 +1,9 @@
--- The review fact holds exactly the non-cancelled reviews dated on or before their extract, per authority.
+-- The review fact holds exactly the non-cancelled reviews dated on or before their extract, per authority,
+-- same-day duplicates of one period of care counted once.
 with expected as (
     select
         la_code,
-        count(*) as n
+        count(distinct concat_ws('|', clar_cla_id, clar_cla_review_date)) as n
     from {{ ref('stg_ssd__cla_reviews') }}
     where not coalesce(clar_cla_review_cancelled, false) and clar_cla_review_date <= extract_date
     group by la_code

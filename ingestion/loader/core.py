@@ -594,8 +594,9 @@ class _Loader:
         with self.book.cursor() as cur:
             cur.execute(
                 "insert into raw._batches (la_code, extract_date, status, content_hash, contract_version,"
-                " source_system, extracted_at, source_path, archive_path, threshold, file_hashes)"
-                " values (%s, %s, 'loading', %s, %s, %s, %s, %s, %s, %s, %s) returning batch_id",
+                " source_system, extracted_at, source_path, archive_path, threshold, file_hashes,"
+                " history_start)"
+                " values (%s, %s, 'loading', %s, %s, %s, %s, %s, %s, %s, %s, %s) returning batch_id",
                 (
                     printable(folder.la_code),
                     folder.extract_date,
@@ -607,6 +608,7 @@ class _Loader:
                     str(result.archive_path) if result.archive_path else None,  # set later if not yet
                     self.threshold,
                     Json(_file_hashes(manifest) if manifest else {}),
+                    manifest.history_start if manifest else None,
                 ),
             )
             return cur.fetchone()[0]

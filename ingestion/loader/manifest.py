@@ -103,6 +103,8 @@ class Manifest:
     contract_version: int
     doc: dict
     files: dict[str, FileEntry] = field(default_factory=dict)
+    # the date from which the extract holds complete history (optional; the KPIs' history window)
+    history_start: dt.date | None = None
 
     def content_hash(self, *, declared: bool = False) -> str:
         """Identity of the extract's content: the hashes of its files (not the manifest's own
@@ -152,9 +154,16 @@ def read_manifest(folder: ExtractFolder, contract: Contract) -> tuple[Manifest |
             f"{MANIFEST}: extract_date {extract_date} does not match the folder "
             f"{printable(folder.path.name)!r}"
         )
+    history_start = _history_start(doc.get("history_start"), extract_date, errors)
     default_encoding = _encoding(doc.get("encoding"), MANIFEST, errors)
     files = doc.get("files") if isinstance(doc.get("files"), dict) else {}
-    manifest = Manifest(folder.la_code, extract_date, version if type(version) is int else None, doc)
+    manifest = Manifest(
+        folder.la_code,
+        extract_date,
+        version if type(version) is int else None,
+        doc,
+        history_start=history_start,
+    )
     for name, spec in files.items():
         if not isinstance(spec, dict):
             continue  # reported by the schema
@@ -239,6 +248,16 @@ def size_problem(entry: FileEntry, size: int) -> str | None:
             f"record may take (declare `bytes` in {MANIFEST} if the file really is this large)"
         )
     return None
+
+
+def _history_start(value, extract_date: dt.date | None, errors: list[str]) -> dt.date | None:
+    """The optional `history_start` (the date from which the extract holds complete history): an ISO
+    date (its form is checked by the manifest schema) not after the extract date."""
+    day = _iso_date(value) if isinstance(value, str) else None
+    if day is not None and extract_date is not None and day > extract_date:
+        errors.append(f"{MANIFEST}: history_start {day} is after the extract date {extract_date}")
+        return None
+    return day
 
 
 def _encoding(value, where: str, errors: list[str]) -> str | None:

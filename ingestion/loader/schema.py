@@ -64,6 +64,8 @@ create table if not exists raw._quarantine (
   reason text not null
 );
 create index if not exists _quarantine_batch on raw._quarantine (batch_id);
+-- the manifest's optional history_start (contract version 2 manifests; older batches have none)
+alter table raw._batches add column if not exists history_start date;
 """
 
 

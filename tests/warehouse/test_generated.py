@@ -26,7 +26,7 @@ def generated(module_db_url, tmp_path_factory):
     # the KPI marts have their own tests; this builds the layers of the warehouse part
     run = build(
         module_db_url,
-        exclude="path:models/marts/kpi path:tests/kpi path:seeds/kpi",
+        exclude="path:models/marts/kpi path:models/intermediate/kpi path:tests/kpi path:seeds/kpi",
         target_path=tmp_path_factory.mktemp("dbt_target"),
     )
     return module_db_url, la_codes, run

@@ -3,9 +3,11 @@
 -- in kpi-definitions.md: the first review is due 20 working days after the period starts, the second
 -- 3 months after the first, each later one 6 months after the previous. Every held review (a review
 -- brought forward included) restarts the chain from its own date; cancelled reviews are ignored, and
--- so are reviews dated after the extract (not yet held).
+-- so are reviews dated after the extract (not yet held). Two non-cancelled reviews of one period of
+-- care on the same date are one review: the lower id is kept (numeric order for numeric ids), the
+-- other is counted as `duplicate_review` in marts.kpi_data_quality.
 with held as (
-    select
+    select distinct on (r.la_code, r.clar_cla_id, r.clar_cla_review_date)
         r.la_code,
         r.clar_cla_review_id as review_id,
         r.clar_cla_id as period_of_care_id,
@@ -23,6 +25,9 @@ with held as (
     where
         not coalesce(r.clar_cla_review_cancelled, false)
         and r.clar_cla_review_date <= r.extract_date
+    order by
+        r.la_code asc, r.clar_cla_id asc, r.clar_cla_review_date asc,
+        length(r.clar_cla_review_id) asc, r.clar_cla_review_id asc
 ),
 
 sequenced as (

@@ -1,6 +1,7 @@
--- kpi_values has a headline row for every catalogue KPI in every period of every authority (financial
--- years only for financial-year KPIs), and a row for every value of every breakdown the catalogue
--- lists for it. Returns what is missing.
+-- kpi_values has a headline row for every catalogue KPI available to an authority (kpi_availability) in
+-- every period of the authority (financial years only for financial-year KPIs), a row for every value of
+-- every breakdown the catalogue lists for it, and no row at all for a KPI that is not available.
+-- Returns what is missing, and what should not be there.
 with periods as (
     select la_code, period_type, period_start from {{ ref('int_kpi_periods') }}
 ),
@@ -14,31 +15,35 @@ catalogue as (
     from {{ ref('kpi_catalogue') }}
 ),
 
+available as (
+    select la_code, kpi_code from {{ ref('kpi_availability') }} where is_available
+),
+
 expected as (
     select p.la_code, c.kpi_code, p.period_type, p.period_start, 'all' as breakdown, 'all' as breakdown_value
     from periods as p
     cross join catalogue as c
+    inner join available as a on p.la_code = a.la_code and c.kpi_code = a.kpi_code
     where c.period_types = 'both' or c.period_types = p.period_type
     union all
     select p.la_code, c.kpi_code, p.period_type, p.period_start, bv.breakdown, bv.breakdown_value
     from periods as p
     cross join catalogue as c
+    inner join available as a on p.la_code = a.la_code and c.kpi_code = a.kpi_code
     cross join lateral unnest(string_to_array(c.breakdowns, '|')) as b (breakdown)
     inner join {{ ref('int_kpi_breakdown_values') }} as bv
         on p.la_code = bv.la_code and b.breakdown = bv.breakdown
     where (c.period_types = 'both' or c.period_types = p.period_type) and c.breakdowns <> ''
-)
+),
 
-,
-
--- The corporate parenting sections are built on optional tables: an authority that does not send one
--- has no rows, and the care leavers' snapshots start at the first extract that held theirs. There, a
--- period's breakdown rows are expected where its headline is published.
+-- The care leavers' snapshots start at the first extract that held their table (the other corporate
+-- parenting sections likewise follow their optional tables): there, a period's breakdown rows are
+-- expected where its headline is published.
 optional_sections as (
     select kpi_code from catalogue where section in ('cla_health', 'cla_missing', 'cla_visits', 'care_leavers')
 )
 
-select e.*
+select e.*, 'missing' as problem
 from expected as e
 left join {{ ref('kpi_values') }} as kv
     on
@@ -55,3 +60,9 @@ where kv.kpi_code is null
                 and hv.period_start = e.period_start and hv.breakdown = 'all'
         )
     )
+
+union all
+select kv.la_code, kv.kpi_code, kv.period_type, kv.period_start, kv.breakdown, kv.breakdown_value, 'not available'
+from {{ ref('kpi_values') }} as kv
+left join available as a on kv.la_code = a.la_code and kv.kpi_code = a.kpi_code
+where a.kpi_code is null

@@ -33,7 +33,10 @@ from timeliness as t
 inner join kv as h
     on t.la_code = h.la_code and h.period_type = 'month' and t.month_start = h.period_start
     and h.kpi_code = 'CLA_REVIEWS_TIMELY'
-where t.all_held <> h.denominator or t.all_on_time <> h.numerator or t.localities_held <> t.all_held
+inner join kv as held
+    on t.la_code = held.la_code and held.period_type = 'month' and t.month_start = held.period_start
+    and held.kpi_code = 'CLA_REVIEWS_HELD'
+where t.all_held <> held.numerator or t.all_on_time <> h.numerator or t.localities_held <> t.all_held
 union all
 select 'cla population', h.la_code, h.period_start
 from kv as h

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- The headline table per authority and financial year (what `cscw kpis` prints and the report's
 -- summary uses): each KPI's headline value with numerator and denominator, last year's value and the
 -- change, the target and RAG from the catalogue, and the published comparators beside it.

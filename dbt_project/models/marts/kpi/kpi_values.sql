@@ -1,14 +1,13 @@
 {{ config(
-    schema='marts',
-    materialized='table',
     indexes=[{'columns': ['la_code', 'kpi_code', 'period_type', 'period_start']}],
-    post_hook=["{{ grant_reporter_sql(this.schema, this) }}"],
 ) }}
 -- THE published interface (kpi-definitions.md): one row per (la_code, kpi_code, period_type,
 -- period_start, period_end, breakdown, breakdown_value) for every KPI of the catalogue, every complete
 -- financial year and month the data covers, per authority. numerator / denominator follow the unit:
 -- percent n / d; count n and null; rate n and the population; average the total and the divisor;
 -- days (a median) null and the number of values. value is unrounded.
+-- Only KPIs available for the authority (kpi_availability: every table they need was sent) have rows:
+-- a new KPI family needs nothing more than its catalogue row's tables and a place in `families`.
 with families as (
     select * from {{ ref('int_kpi_cla_reviews') }}
     union all
@@ -47,4 +46,6 @@ select
     case when f.breakdown <> 'all' and f.denominator is null then 'count' else cat.unit end as unit
 from families as f
 inner join {{ ref('kpi_catalogue') }} as cat on f.kpi_code = cat.kpi_code
+inner join {{ ref('kpi_availability') }} as av
+    on f.la_code = av.la_code and f.kpi_code = av.kpi_code and av.is_available
 where cat.period_types = 'both' or f.period_type = cat.period_types

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- Children looked after at each period end by age band, legal status, placement type group and
 -- locality (one row per combination that has children): sum the column over any subset of the
 -- dimensions; the total equals kpi_values CLA_AT_END.

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- Participation in CLA reviews per period: the count of reviews held with each code PN0-PN7 and the
 -- participation rate (kpi_values CLA_REVIEW_PARTICIPATION, pivoted).
 select

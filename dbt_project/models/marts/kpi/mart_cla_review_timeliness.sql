@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- CLA review timeliness by month and locality (the locality of the child's allocated team on the
 -- review date), with an 'All localities' row per month that equals kpi_values' CLA_REVIEWS_HELD and
 -- CLA_REVIEWS_TIMELY. Short-break periods of care excluded. Months come from kpi_values' periods.
@@ -18,10 +17,10 @@ reviews as (
     select
         la_code,
         review_date,
-        is_on_time,
+        review_date <= due_date as is_on_time,
         coalesce(locality, 'Unknown') as locality
-    from {{ ref('fct_cla_reviews') }}
-    where not is_short_break_period
+    from {{ ref('int_kpi_cla_review_status') }}
+    where is_in_population
 )
 
 select
@@ -32,7 +31,10 @@ select
     count(r.review_date) as reviews_held,
     count(r.review_date) filter (where r.is_on_time) as reviews_on_time,
     count(r.review_date) filter (where not r.is_on_time) as reviews_late,
-    100.0 * count(r.review_date) filter (where r.is_on_time) / nullif(count(r.review_date), 0) as pct_on_time
+    -- reviews whose due date is unknown (chain before history_start) are neither on time nor late
+    count(r.review_date) filter (where r.is_on_time is null) as reviews_timeliness_unknown,
+    100.0 * count(r.review_date) filter (where r.is_on_time)
+    / nullif(count(r.review_date) filter (where r.is_on_time is not null), 0) as pct_on_time
 from periods as p
 inner join localities as l on p.la_code = l.la_code
 left join reviews as r

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- Child protection plans and conferences per period, one column per measure (kpi_values pivoted).
 select
     kv.la_code,

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- Children on a child protection plan at each period end by age band (at period end; 'Unborn' when
 -- the child's date of birth is after it or unknown), latest category of abuse and locality (one row
 -- per combination that has children); the total equals kpi_values CP_PLANS_AT_END.
@@ -23,7 +22,7 @@ open_plans as (
             and pl.start_date <= p.period_end
             and (pl.end_date is null or pl.end_date > p.period_end)
     left join {{ ref('int_person') }} as pe on pl.la_code = pe.la_code and pl.child_key = pe.child_key
-    where not pl.is_other_la_plan
+    where not pl.is_other_la_plan and pl.child_key is not null
 ),
 
 with_locality as (

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- IRO caseloads per IRO at each period end: CLA and CP children held, FTE, caseload per FTE (plain
 -- and weighted 1.5 CLA / 1 CP) and whether it is within the IRO Handbook range. IROs are identified by
 -- the case system's professional id and job title only (no names).

@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- IRO challenges per period (month or financial year): raised by type and subject, informal and
 -- good-practice notes, open over 4 weeks at period end, PRs resolved by the highest level reached,
 -- median days to resolve and challenges per 100 CLA reviews (kpi_values pivoted).

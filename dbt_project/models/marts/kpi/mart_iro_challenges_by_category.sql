@@ -1,8 +1,11 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- PR and MA challenges raised per period, category and locality (every category and locality of the
--- authority, zero rows included), for the category and district charts.
+-- authority, zero rows included), for the category and district charts. Only for authorities that
+-- sent their challenges (IRO_CHALLENGES_RAISED available): none, rather than zeros, otherwise.
 with periods as (
-    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
+    select p.la_code, p.period_type, p.period_start, p.period_end
+    from {{ ref('int_kpi_periods') }} as p
+    inner join {{ ref('kpi_availability') }} as av
+        on p.la_code = av.la_code and av.kpi_code = 'IRO_CHALLENGES_RAISED' and av.is_available
 ),
 
 bv as (
@@ -17,7 +20,7 @@ challenges as (
         coalesce(nullif(category, ''), 'Unknown') as category,
         coalesce(locality, 'Unknown') as locality
     from {{ ref('fct_iro_challenges') }}
-    where is_challenge
+    where is_challenge and child_key is not null
 )
 
 select

@@ -1,4 +1,4 @@
-{{ config(schema='marts', alias='kpi_catalogue', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
+{{ config(alias='kpi_catalogue') }}
 -- The KPI catalogue for BI tools: what each code means, its unit, direction, target and RAG band,
 -- reference and variant variables (the seed kpi_catalogue is the one source).
 select
@@ -15,5 +15,7 @@ select
     amber_band,
     target_source,
     reference,
-    variant_vars
+    variant_vars,
+    required_tables,
+    optional_tables
 from {{ ref('kpi_catalogue') }}

@@ -1,4 +1,4 @@
-{{ config(schema='marts', alias='kpi_comparators', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
+{{ config(alias='kpi_comparators') }}
 -- Published comparators (national, regional, statistical neighbours, the authority's own published
 -- figure) by financial year, each with its source, beside the period they compare with.
 select

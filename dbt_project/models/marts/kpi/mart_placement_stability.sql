@@ -1,4 +1,3 @@
-{{ config(schema='marts', materialized='table', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
 -- Placement stability per period: 3+ placements in the year (financial years only), long-term
 -- stability and placed more than 20 miles from home, numerators and denominators beside the rates.
 select

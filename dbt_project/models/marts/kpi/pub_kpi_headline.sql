@@ -1,4 +1,4 @@
-{{ config(schema='marts', materialized='view', post_hook=["{{ grant_reporter_sql(this.schema, this) }}"]) }}
+{{ config(materialized='view') }}
 -- The headline table for publication outside the service: kpi_headline with the small-number
 -- suppression of pub_kpi_values (suppressed figures and their change on last year withheld).
 select

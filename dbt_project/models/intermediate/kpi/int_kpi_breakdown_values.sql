@@ -1,4 +1,4 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('dim_team'), ref('fct_iro_challenges')]) }}"], post_hook=['analyze {{ this }}']) }}
+{{ config(pre_hook=["{{ kpi_analyze([ref('dim_team'), ref('fct_iro_challenges')]) }}"]) }}
 -- Every value each breakdown can take, per authority, so kpi_values has a row for every value of the
 -- breakdown's list (zero rows included) and tables and charts keep their shape. Code lists come from
 -- ref_code_lists; localities from the authority's teams; challenge categories (a free local code) from

@@ -1,8 +1,9 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cla_periods_of_care'), ref('fct_cp_conferences'), ref('fct_cp_plans'), ref('fct_iro_challenges')]) }}"], post_hook=['analyze {{ this }}']) }}
 -- The reporting periods of each authority: every financial year (1 April - 31 March) and every
 -- calendar month that its data covers and that has ended before its latest extract date (complete
 -- periods only, so a snapshot "at period_end" is never a date the extract has not reached). Coverage
--- starts at the authority's earliest event, at most var kpi_history_years financial years back.
+-- starts at the first financial year or month that starts on or after the authority's history_start
+-- (int_kpi_history_start: a period starting before it would be judged on history the extract does not
+-- hold), at most var kpi_history_years financial years back (the var can only shorten the history).
 with extracts as (
     select
         la_code,
@@ -13,27 +14,17 @@ with extracts as (
     from {{ ref('stg_raw__latest_extracts') }}
 ),
 
-events as (
-    select la_code, min(start_date) as first_date from {{ ref('fct_cla_periods_of_care') }} group by la_code
-    union all
-    select la_code, min(start_date) from {{ ref('fct_cp_plans') }} group by la_code
-    union all
-    select la_code, min(conference_date) from {{ ref('fct_cp_conferences') }} group by la_code
-    union all
-    select la_code, min(raised_date) from {{ ref('fct_iro_challenges') }} group by la_code
-),
-
 coverage as (
     select
         x.la_code,
         x.extract_date,
         greatest(
-            min(e.first_date),
+            h.history_start,
             cast(x.current_fy_start - make_interval(years => {{ kpi_var('kpi_history_years') }}) as date)
         ) as first_date
     from extracts as x
-    inner join events as e on x.la_code = e.la_code
-    group by x.la_code, x.extract_date, x.current_fy_start
+    inner join {{ ref('int_kpi_history_start') }} as h on x.la_code = h.la_code
+    where h.history_start is not null
 ),
 
 months as (
@@ -44,7 +35,10 @@ months as (
         cast(m.month_start + interval '1 month' - interval '1 day' as date) as period_end
     from coverage as c
     cross join lateral generate_series(
-        date_trunc('month', c.first_date), date_trunc('month', c.extract_date), interval '1 month'
+        -- the first month starting on or after first_date
+        date_trunc('month', c.first_date - 1) + interval '1 month',
+        date_trunc('month', c.extract_date),
+        interval '1 month'
     ) as m (month_start)
 ),
 
@@ -56,7 +50,8 @@ years as (
         cast(y.fy_start + interval '1 year' - interval '1 day' as date) as period_end
     from coverage as c
     cross join lateral generate_series(
-        make_date(cast(extract(year from c.first_date - interval '3 months') as integer), 4, 1),
+        -- the first financial year starting on or after first_date
+        make_date(cast(extract(year from c.first_date - 1 - interval '3 months') as integer) + 1, 4, 1),
         c.extract_date,
         interval '1 year'
     ) as y (fy_start)

@@ -1,4 +1,4 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cla_episodes'), ref('fct_cla_periods_of_care')]) }}"], post_hook=['analyze {{ this }}']) }}
+{{ config(pre_hook=["{{ kpi_analyze([ref('fct_cla_episodes'), ref('fct_cla_periods_of_care')]) }}"]) }}
 -- CLA population and placement KPIs (kpi-definitions.md "Placements and the CLA population"), long
 -- format before units and values. Short-break-only periods of care are excluded throughout.
 with periods as (
@@ -14,7 +14,7 @@ episodes as (
 ),
 
 pocs as (
-    select * from {{ ref('fct_cla_periods_of_care') }} where not is_short_break_only
+    select * from {{ ref('fct_cla_periods_of_care') }} where not is_short_break_only and child_key is not null
 ),
 
 headline as (

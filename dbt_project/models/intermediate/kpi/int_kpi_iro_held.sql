@@ -1,7 +1,8 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cp_plans'), ref('fct_iro_allocations')]) }}"], post_hook=['analyze {{ this }}']) }}
+{{ config(pre_hook=["{{ kpi_analyze([ref('fct_cp_plans'), ref('fct_iro_allocations')]) }}"]) }}
 -- The children each IRO holds at each period end t: an open IRO involvement (start <= t, end null or
 -- > t) of a child looked after (short breaks excluded) or on this authority's CP plan at t; a child
--- who is both is a CLA case. An IRO without a recorded FTE counts as 1 FTE.
+-- who is both is a CLA case. An IRO without a recorded FTE (null or 0) is left out of the caseload
+-- measures, never taken as 1 FTE (marts.kpi_data_quality counts it as `missing_fte`).
 with periods as (
     select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
@@ -24,7 +25,7 @@ held as (
         p.period_start,
         p.period_end,
         al.professional_id,
-        coalesce(al.professional_fte, 1) as fte,
+        al.professional_fte as fte,
         al.child_key,
         case when cla.child_key is not null then 'CLA' else 'CP' end as caseload_kind
     from periods as p
@@ -42,7 +43,7 @@ held as (
         on
             p.la_code = cp.la_code and p.period_type = cp.period_type
             and p.period_start = cp.period_start and al.child_key = cp.child_key
-    where cla.child_key is not null or cp.child_key is not null
+    where (cla.child_key is not null or cp.child_key is not null)
 )
 
 select * from held

@@ -1,4 +1,4 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cp_conferences'), ref('fct_cp_plans')]) }}"], post_hook=['analyze {{ this }}']) }}
+{{ config(pre_hook=["{{ kpi_analyze([ref('fct_cp_conferences'), ref('fct_cp_plans')]) }}"]) }}
 -- Child protection KPIs (kpi-definitions.md "Child protection"), long format before units and values.
 -- Plans recorded as held by another authority (cppl_cp_plan_ola = Y) are history only: they make a
 -- later plan a repeat plan but are never counted as this authority's plans.
@@ -7,11 +7,11 @@ with periods as (
 ),
 
 plans as (
-    select * from {{ ref('fct_cp_plans') }} where not is_other_la_plan
+    select * from {{ ref('fct_cp_plans') }} where not is_other_la_plan and child_key is not null
 ),
 
 conferences as (
-    select * from {{ ref('fct_cp_conferences') }} where not is_stood_down
+    select * from {{ ref('fct_cp_conferences') }} where not is_stood_down and child_key is not null
 ),
 
 population as (

@@ -1,4 +1,4 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cla_reviews'), ref('fct_iro_challenges')]) }}"], post_hook=['analyze {{ this }}']) }}
+{{ config(pre_hook=["{{ kpi_analyze([ref('fct_cla_reviews'), ref('fct_iro_challenges')]) }}"]) }}
 -- IRO challenge KPIs (kpi-definitions.md "IRO challenges"), long format before units and values.
 -- PR and MA are challenges (an MA escalated into a PR counts once as each); INFORMAL and
 -- GOOD_PRACTICE are counted on their own; the level a PR reached is the highest among its stages.
@@ -13,6 +13,7 @@ challenges as (
         coalesce(c.locality, 'Unknown') as locality_value,
         coalesce(c.highest_level, 'Unknown') as level_value
     from {{ ref('fct_iro_challenges') }} as c
+    where c.child_key is not null  -- a challenge about a child the extract does not hold: unknown parent
 ),
 
 bv as (
@@ -109,11 +110,11 @@ reviews as (
         p.period_start,
         count(r.review_id) as n_reviews
     from periods as p
-    left join {{ ref('fct_cla_reviews') }} as r
+    left join {{ ref('int_kpi_cla_review_status') }} as r
         on
             p.la_code = r.la_code
             and r.review_date between p.period_start and p.period_end
-            and not r.is_short_break_period
+            and r.is_in_population
     group by p.la_code, p.period_type, p.period_start
 )
 

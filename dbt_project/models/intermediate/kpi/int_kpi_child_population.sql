@@ -1,4 +1,3 @@
-{{ config(schema='intermediate', materialized='table', post_hook=['analyze {{ this }}']) }}
 -- The child population (0-17) that each authority's financial years use for rates per 10,000: the
 -- latest ONS mid-year not after the financial year's start year, else the earliest there is. Rows
 -- come from the seed kpi_child_population plus var kpi_child_population_extra (a list of

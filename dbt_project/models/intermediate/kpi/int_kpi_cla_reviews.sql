@@ -1,6 +1,6 @@
-{{ config(schema='intermediate', materialized='table', pre_hook=["{{ kpi_analyze([ref('fct_cla_review_due'), ref('fct_cla_reviews')]) }}"], post_hook=['analyze {{ this }}']) }}
 -- CLA review KPIs (kpi-definitions.md "CLA reviews"), long format before units and values are applied.
--- Short-break-only periods of care are excluded with their reviews.
+-- Short-break-only periods of care are excluded with their reviews; so are reviews of a child or period
+-- of care the extract does not hold (int_kpi_cla_review_status: the one review population).
 {%- set pn_participating = ['PN1', 'PN2', 'PN3', 'PN5', 'PN6'] if kpi_var('participation_excludes_pn4')
     else ['PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6'] %}
 with periods as (
@@ -14,8 +14,8 @@ reviews as (
         <= {{ wd_add('r.review_date', kpi_var('review_decisions_working_days')) }} as is_decisions_timely,
         r.record_distributed_date
         <= {{ wd_add('r.review_date', kpi_var('review_record_working_days')) }} as is_record_timely
-    from {{ ref('fct_cla_reviews') }} as r
-    where not r.is_short_break_period
+    from {{ ref('int_kpi_cla_review_status') }} as r
+    where r.is_in_population
 ),
 
 held as (
@@ -25,7 +25,8 @@ held as (
         p.period_start,
         p.period_end,
         count(r.review_id) as n_held,
-        count(r.review_id) filter (where r.is_on_time) as n_on_time,
+        count(r.review_id) filter (where r.due_date is not null) as n_due_known,
+        count(r.review_id) filter (where r.review_date <= r.due_date) as n_on_time,
         count(r.review_id) filter (where r.participation_code in ('PN1', 'PN2', 'PN3', 'PN4', 'PN5', 'PN6', 'PN7'))
             as n_participation_known,
         count(r.review_id) filter (where r.participation_code in ('{{ pn_participating | join("', '") }}'))
@@ -34,8 +35,10 @@ held as (
         count(r.review_id) filter (where r.is_record_timely) as n_record_timely,
         count(r.review_id) filter (where r.decisions_recorded_date is not null) as n_decisions_known,
         count(r.review_id) filter (where r.is_decisions_timely) as n_decisions_timely,
-        count(r.review_id) filter (where r.review_sequence = 2) as n_second,
-        count(r.review_id) filter (where r.review_sequence = 2 and r.permanence_plan_agreed) as n_second_permanence
+        count(r.review_id) filter (where r.is_known_second_review and r.has_details) as n_second,
+        count(r.review_id) filter (
+            where r.is_known_second_review and r.has_details and r.permanence_plan_agreed
+        ) as n_second_permanence
     from periods as p
     left join reviews as r
         on p.la_code = r.la_code and r.review_date between p.period_start and p.period_end
@@ -63,28 +66,73 @@ participation_codes as (
 
 -- Child level (NI 66 style): the cohort looked after at t for at least 20 working days; a child fails
 -- when any statutory step that fell due in the period while the child was looked after was not held
--- on time (a step still unheld counts as late).
-cohort as (
+-- on time (a step still unheld counts as late). A step whose due date is unknown (the chain starts
+-- before history_start, int_kpi_cla_review_steps) is judged on nothing: a child whose only review in
+-- the period is such a step leaves the cohort.
+steps as (
+    select * from {{ ref('int_kpi_cla_review_steps') }}
+),
+
+cohort_all as (
     select c.la_code, c.period_type, c.period_start, c.period_end, c.child_key
     from {{ ref('int_kpi_cla_at_end') }} as c
     where {{ wd_add('c.period_of_care_start', 20) }} <= c.period_end
 ),
 
-failed_steps as (
+known_steps as (
+    select
+        c.la_code,
+        c.period_type,
+        c.period_start,
+        c.child_key,
+        d.is_held_on_time
+    from cohort_all as c
+    inner join steps as d
+        on
+            c.la_code = d.la_code
+            and c.child_key = d.child_key
+            and d.due_date between c.period_start and c.period_end
+            and d.period_start_date <= d.due_date
+            and (d.period_end_date is null or d.period_end_date > d.due_date)
+    where not d.is_short_break_period
+),
+
+unknown_only as (
     select distinct
         c.la_code,
         c.period_type,
         c.period_start,
         c.child_key
-    from cohort as c
-    inner join {{ ref('fct_cla_review_due') }} as d
+    from cohort_all as c
+    inner join steps as d
         on
             c.la_code = d.la_code
             and c.child_key = d.child_key
-            and d.statutory_due_date between c.period_start and c.period_end
-            and d.period_start_date <= d.statutory_due_date
-            and (d.period_end_date is null or d.period_end_date > d.statutory_due_date)
-    where not d.is_short_break_period and not coalesce(d.is_held_on_time, false)
+            and d.due_date is null
+            and d.held_date between c.period_start and c.period_end
+    where not exists (
+        select 1 from known_steps as k
+        where
+            k.la_code = c.la_code and k.period_type = c.period_type
+            and k.period_start = c.period_start and k.child_key = c.child_key
+    )
+),
+
+cohort as (
+    select c.*
+    from cohort_all as c
+    where not exists (
+        select 1 from unknown_only as u
+        where
+            u.la_code = c.la_code and u.period_type = c.period_type
+            and u.period_start = c.period_start and u.child_key = c.child_key
+    )
+),
+
+failed_steps as (
+    select distinct la_code, period_type, period_start, child_key
+    from known_steps
+    where not coalesce(is_held_on_time, false)
 ),
 
 children as (
@@ -112,13 +160,13 @@ overdue as (
         c.period_start,
         count(distinct c.child_key) as n_overdue
     from {{ ref('int_kpi_cla_at_end') }} as c
-    inner join {{ ref('fct_cla_review_due') }} as d
+    inner join steps as d
         on
             c.la_code = d.la_code
             and c.period_of_care_id = d.period_of_care_id
             and d.due_from_date <= c.period_end
             and (d.held_date is null or d.held_date > c.period_end)
-            and d.statutory_due_date < c.period_end
+            and d.due_date < c.period_end
     group by c.la_code, c.period_type, c.period_start
 )
 
@@ -130,7 +178,7 @@ from held as h
 union all
 select
     h.la_code, 'CLA_REVIEWS_TIMELY', h.period_type, h.period_start, h.period_end, 'all', 'all',
-    h.n_on_time, h.n_held, null
+    h.n_on_time, h.n_due_known, null
 from held as h
 union all
 select

@@ -1,9 +1,6 @@
 {{ config(
-    schema='intermediate',
-    materialized='table',
     indexes=[{'columns': ['la_code', 'child_key']}],
     pre_hook=["{{ kpi_analyze([ref('int_child_team_spells'), ref('int_person')]) }}"],
-    post_hook=['analyze {{ this }}'],
 ) }}
 -- The allocated-team spells of int_child_team_spells keyed by child_key (indexed), so the KPI marts can
 -- find a child's locality at many dates with one join instead of one locality_at() subquery per row.

@@ -1,14 +1,13 @@
-{{ config(schema='intermediate', materialized='table', post_hook=['analyze {{ this }}']) }}
 -- IRO caseload KPIs (kpi-definitions.md "IRO service"), long format before units and values.
 -- At t: children with an open IRO involvement (start <= t, end null or > t) who are looked after or
 -- on a CP plan then (both: counted once, as CLA), over the total FTE of the IROs holding at least one
--- of them (total over total). An IRO without a recorded FTE counts as 1 FTE.
+-- of them (total over total). IROs without a recorded FTE are left out (int_kpi_iro_held).
 with periods as (
     select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
 
 held as (
-    select * from {{ ref('int_kpi_iro_held') }}
+    select * from {{ ref('int_kpi_iro_held') }} where fte > 0
 ),
 
 per_iro as (

@@ -1,9 +1,6 @@
 {{ config(
-    schema='intermediate',
-    materialized='table',
     indexes=[{'columns': ['la_code', 'period_type', 'period_start', 'child_key']}],
     pre_hook=["{{ kpi_analyze([ref('fct_cla_episodes'), ref('fct_cla_periods_of_care'), ref('fct_cla_placements'), ref('int_person')]) }}"],
-    post_hook=['analyze {{ this }}'],
 ) }}
 -- Children looked after at each period end t (an episode with start <= t and ceased null or > t;
 -- short-break-only periods of care excluded), with what the CLA snapshot breakdowns need at t: age,

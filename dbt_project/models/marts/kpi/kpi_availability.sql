@@ -1,0 +1,52 @@
+-- Whether each KPI of the catalogue can be computed for each authority from its latest loaded extract
+-- (kpi-definitions.md version 2, "Availability"): one row per (la_code, kpi_code). A KPI needs every
+-- table its catalogue row lists (required_tables and optional_tables); a table is in the extract when
+-- the extract's manifest listed its file (raw._batches.file_hashes), even with no rows. An unavailable
+-- KPI has no row in kpi_values for the authority (never a zero, never a RAG colour); `reason` names
+-- what was not sent.
+with latest as (
+    select la_code, extract_date from {{ ref('stg_raw__latest_extracts') }}
+),
+
+extract_tables as (
+    select distinct
+        b.la_code,
+        regexp_replace(f.file_name, '\.csv$', '') as table_name
+    from {{ source('raw', '_batches') }} as b
+    inner join latest as le on b.la_code = le.la_code and b.extract_date = le.extract_date
+    cross join lateral jsonb_object_keys(coalesce(b.file_hashes, '{}'::jsonb)) as f (file_name)
+    where b.status = 'loaded'
+),
+
+needs as (
+    select
+        c.kpi_code,
+        n.table_name
+    from {{ ref('kpi_catalogue') }} as c
+    cross join lateral unnest(
+        string_to_array(
+            concat_ws('|', nullif(c.required_tables, ''), nullif(c.optional_tables, '')), '|'
+        )
+    ) as n (table_name)
+),
+
+missing as (
+    select
+        le.la_code,
+        n.kpi_code,
+        n.table_name
+    from latest as le
+    inner join needs as n on true
+    left join extract_tables as et on le.la_code = et.la_code and n.table_name = et.table_name
+    where et.table_name is null
+)
+
+select
+    le.la_code,
+    c.kpi_code,
+    count(m.table_name) = 0 as is_available,
+    string_agg(m.table_name || ' not in the extract', '; ' order by m.table_name) as reason
+from latest as le
+cross join {{ ref('kpi_catalogue') }} as c
+left join missing as m on le.la_code = m.la_code and c.kpi_code = m.kpi_code
+group by le.la_code, c.kpi_code

@@ -1,0 +1,136 @@
+"""The version 2 rules (availability, history window, orphans and duplicates, missing FTE, secondary
+suppression) beyond kpi_values: the hand-worked cases of tests/kpis/cases_v2.py, built by the shared KPI
+build (their kpi_values rows are checked with every other case by test_hand_worked)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.kpis.cases import FY
+from tests.kpis.cases_v2 import DATA_QUALITY_909, FY_2017, UNAVAILABLE_908
+
+pytestmark = pytest.mark.slow
+
+
+def test_unavailable_kpis_have_no_rows_and_a_reason(kpi_build):
+    availability = {
+        code: (available, reason)
+        for code, available, reason in kpi_build.query(
+            "select kpi_code, is_available, reason from marts.kpi_availability where la_code = '908'"
+        )
+    }
+    unavailable = {code for code, (available, _) in availability.items() if not available}
+    assert unavailable == set(UNAVAILABLE_908)
+    for code, tables in UNAVAILABLE_908.items():
+        reasons = set(availability[code][1].split("; "))
+        assert reasons == {f"{t} not in the extract" for t in tables}, code
+    # no row anywhere: never a zero, never a RAG colour
+    for relation in ("kpi_values", "kpi_headline", "pub_kpi_values", "pub_kpi_headline"):
+        rows = kpi_build.query(
+            f"select distinct kpi_code from marts.{relation} where la_code = '908' and kpi_code = any(%s)",
+            (list(UNAVAILABLE_908),),
+        )
+        assert rows == [], relation
+    by_category = "select count(*) from marts.mart_iro_challenges_by_category where la_code = '908'"
+    assert kpi_build.query(by_category) == [(0,)]
+    # the available ones are published, with a reason only when unavailable
+    assert availability["CLA_REVIEWS_HELD"] == (True, None)
+
+
+def test_availability_per_authority(kpi_build):
+    rows = dict(
+        kpi_build.query(
+            """select la_code, is_available from marts.kpi_availability
+               where kpi_code = 'IRO_CHALLENGES_OPEN_OVER_4W' and la_code in ('904', '908', '909')"""
+        )
+    )
+    # 904 sent its challenges (rated against the target 0); 908 and 909 did not: no GREEN on no data
+    assert rows == {"904": True, "908": False, "909": False}
+    assert kpi_build.query(
+        """select count(*) from marts.kpi_headline
+           where kpi_code = 'IRO_CHALLENGES_OPEN_OVER_4W' and la_code in ('908', '909')"""
+    ) == [(0,)]
+
+
+def test_history_start_from_the_manifest_else_the_earliest_event(kpi_build):
+    rows = dict(
+        kpi_build.query(
+            """select la_code, cast(history_start as text) from intermediate.int_kpi_history_start
+               where la_code in ('908', '909')"""
+        )
+    )
+    # 909 declares 2018-04-01; 908's earliest event is N1's allocation on 2018-03-01 (not N1's birth)
+    assert rows == {"908": "2018-03-01", "909": "2018-04-01"}
+    assert kpi_build.query(
+        "select history_start is not null from raw._batches where la_code = '909' and status = 'loaded'"
+    ) == [(True,)]
+
+
+def test_years_and_months_before_history_start_are_not_published(kpi_build):
+    def periods(la, period_type):
+        return {
+            str(p)
+            for (p,) in kpi_build.query(
+                "select distinct period_start from marts.kpi_values where la_code = %s and period_type = %s",
+                (la, period_type),
+            )
+        }
+
+    # 909: history from 2018-04-01, although its episodes go back to 2015: only 2018-19 is published
+    assert periods("909", "financial_year") == {FY[1]}
+    assert min(periods("909", "month")) == "2018-04-01"
+    # 908: history from 2018-03-01: 2017-18 starts before it; the first month is March 2018
+    assert FY_2017[1] not in periods("908", "financial_year")
+    assert min(periods("908", "month")) == "2018-03-01"
+
+
+def test_data_quality_counts(kpi_build):
+    rows = {
+        (code, table, issue): n
+        for code, table, issue, n in kpi_build.query(
+            """select kpi_code, source_table, issue, rows from marts.kpi_data_quality
+               where la_code = '909' and period_type = %s and period_start = %s""",
+            FY,
+        )
+    }
+    assert rows == DATA_QUALITY_909
+    # 901 and 908 lose nothing in 2018-19 (901's second reviews of that year all have their details rows)
+    assert kpi_build.query(
+        """select count(*) from marts.kpi_data_quality
+           where la_code in ('901', '908') and period_type = %s and period_start = %s""",
+        FY,
+    ) == [(0,)]
+    # 901's 2017-18: the second reviews of B (2017-05-01), C (2017-06-20) and G's first period
+    # (2017-12-20) have no details rows
+    assert kpi_build.query(
+        """select kpi_code, issue, rows from marts.kpi_data_quality
+           where la_code = '901' and period_type = 'financial_year' and period_start = '2017-04-01'"""
+    ) == [("CLA_PERMANENCE_AT_SECOND_REVIEW", "missing_review_details", 3)]
+
+
+def test_secondary_suppression(kpi_build):
+    """909's participation codes in 2018-19: PN1 9, PN2 1, every other code 0. PN2 (1) is suppressed;
+    alone it could be recovered as 10 - 9, so the next smallest cell (a 0, PN0 first by code) is
+    suppressed too. PN1 stays shown, and so does the headline (10 of 10)."""
+    rows = {
+        value: (display, secondary)
+        for value, display, secondary in kpi_build.query(
+            """select breakdown_value, value_display, is_secondary_suppressed from marts.pub_kpi_values
+               where la_code = '909' and kpi_code = 'CLA_REVIEW_PARTICIPATION' and period_type = %s
+                 and period_start = %s and breakdown = 'participation_code'""",
+            FY,
+        )
+    }
+    assert rows["PN2"] == ("x", False)
+    assert rows["PN0"] == ("x", True)
+    assert rows["PN1"] == ("9.0", False)
+    assert all(rows[c] == ("0.0", False) for c in ("PN3", "PN4", "PN5", "PN6", "PN7"))
+    # a breakdown with two or more primary-suppressed cells needs nothing more: 904's PR challenges
+    # resolved by level are 1, 1, 1 and three zeros
+    levels = kpi_build.query(
+        """select count(*) filter (where is_secondary_suppressed) from marts.pub_kpi_values
+           where la_code = '904' and kpi_code = 'IRO_CHALLENGE_RESOLUTION_LEVEL' and period_type = %s
+             and period_start = %s and breakdown = 'level'""",
+        FY,
+    )
+    assert levels == [(0,)]
