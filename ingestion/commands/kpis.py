@@ -1,22 +1,27 @@
-"""`cscw kpis [--la CODE] [--year 2018-19]`: the headline KPI table from the published marts.
+"""`cscw kpis [--la CODE] [--year 2018-19]`: the headline KPI table from the published marts, with each
+authority's caveats: the KPIs it cannot have (marts.kpi_availability) and the rows each data-quality
+rule left out of the year (marts.kpi_data_quality).
 
 Python only reads and formats: every number (value, numerator/denominator, last year's value and the
-change, target and RAG) comes from marts.kpi_headline, which dbt computes from the catalogue."""
+change, target and RAG) comes from marts.kpi_headline, which dbt computes from the catalogue, already
+rounded as it is printed everywhere (macro kpi_round); Python never rounds a KPI figure."""
 
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from decimal import Decimal
 
 from ingestion.db import connect
 
 HELP = "print the headline KPI table (value, numerator/denominator, target, RAG, change on last year)"
 
 COLUMNS = (
-    "la_code, financial_year, kpi_code, kpi_name, unit, numerator, denominator, value, "
-    "previous_value, change_on_previous_year, target, rag"
+    "la_code, financial_year, period_start, period_end, kpi_code, kpi_name, unit, numerator, denominator, "
+    "value_rounded, previous_value_rounded, change_rounded, target, rag"
 )
+NAME_WIDTH = 44  # KPI names are cut to this many characters in the table
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,36 +66,53 @@ def fetch(conn, la: str | None, year: str | None, relation: str = "marts.kpi_hea
 
 
 def _num(v, unit: str | None = None) -> str:
+    """A figure as the marts rounded it (kpi_round): printed with its own digits, never re-rounded."""
     if v is None:
         return "-"
-    f = float(v)
-    if unit in ("count", None) and f == int(f):
-        return f"{int(f):,}"
-    if unit == "percent":
-        return f"{f:.1f}%"
-    return f"{f:,.1f}" if abs(f) >= 10 or f == int(f) else f"{f:,.2f}"
+    return f"{Decimal(v):,f}" + ("%" if unit == "percent" else "")
+
+
+def _part(v) -> str:
+    """A numerator or denominator: a count, or FTE and populations with their own decimals."""
+    if v is None:
+        return "-"
+    d = Decimal(v)
+    return f"{int(d):,}" if d == d.to_integral_value() else f"{d.normalize():,f}"
+
+
+def _target(v, unit: str) -> str:
+    """A catalogue target (an authority's setting, not a computed figure)."""
+    if v is None:
+        return "-"
+    d = Decimal(v)
+    return f"{d:,.1f}%" if unit == "percent" else _part(d)
 
 
 def _fraction(r: dict) -> str:
     if r["unit"] == "count":
         return ""
     if r["unit"] == "days":
-        return f"n={_num(r['denominator'])}"
-    return f"{_num(r['numerator'])}/{_num(r['denominator'])}"
+        return f"n={_part(r['denominator'])}"
+    return f"{_part(r['numerator'])}/{_part(r['denominator'])}"
 
 
 def _change(r: dict) -> str:
-    c = r["change_on_previous_year"]
+    c = r["change_rounded"]
     if c is None:
         return "-"
-    f = float(c)
-    suffix = " pts" if r["unit"] == "percent" else ""
-    return f"{f:+,.1f}{suffix}" if f != int(f) or r["unit"] == "percent" else f"{int(f):+,}"
+    d = Decimal(c)
+    text = f"{int(d):+,}" if d == d.to_integral_value() and r["unit"] != "percent" else f"{d:+,f}"
+    return text + (" pts" if r["unit"] == "percent" else "")
 
 
-def format_table(rows: list[dict]) -> str:
+def _name(text: str | None) -> str:
+    text = text or ""
+    return text if len(text) <= NAME_WIDTH else text[: NAME_WIDTH - 3] + "..."
+
+
+def format_table(rows: list[dict], caveats: dict | None = None) -> str:
     out: list[str] = []
-    header = ("KPI", "value", "num/den", "last year", "change", "target", "RAG")
+    header = ("KPI", "name", "value", "num/den", "last year", "change", "target", "RAG")
     current = None
     table: list[tuple[str, ...]] = []
 
@@ -103,7 +125,7 @@ def format_table(rows: list[dict]) -> str:
         for r in table:
             out.append(
                 "  ".join(
-                    c.ljust(w) if i == 0 else c.rjust(w)
+                    c.ljust(w) if i <= 1 else c.rjust(w)
                     for i, (c, w) in enumerate(zip(r, widths, strict=True))
                 )
             )
@@ -113,6 +135,8 @@ def format_table(rows: list[dict]) -> str:
         key = (r["la_code"], r["financial_year"])
         if key != current:
             flush()
+            if current is not None and caveats and current in caveats:
+                out.extend(format_caveats(caveats[current]))
             if out:
                 out.append("")
             out.append(f"Authority {r['la_code']}, financial year {r['financial_year']}")
@@ -120,16 +144,56 @@ def format_table(rows: list[dict]) -> str:
         table.append(
             (
                 r["kpi_code"],
-                _num(r["value"], r["unit"]),
+                _name(r["kpi_name"]),
+                _num(r["value_rounded"], r["unit"]),
                 _fraction(r),
-                _num(r["previous_value"], r["unit"]),
+                _num(r["previous_value_rounded"], r["unit"]),
                 _change(r),
-                _num(r["target"], r["unit"]) if r["target"] is not None else "-",
+                _target(r["target"], r["unit"]),
                 (r["rag"] or "-").upper(),
             )
         )
     flush()
+    if current is not None and caveats and current in caveats:
+        out.extend(format_caveats(caveats[current]))
     return "\n".join(out)
+
+
+def fetch_caveats(conn, rows: list[dict]) -> dict[tuple[str, str], dict[str, list[tuple]]]:
+    """Per (la_code, financial_year) shown: the KPIs not available (code, name, reason) and the rows each
+    data-quality issue left out of that year (issue, table, KPI or None, rows)."""
+    shown = sorted({(r["la_code"], r["financial_year"], r["period_start"]) for r in rows})
+    caveats: dict[tuple[str, str], dict[str, list[tuple]]] = {}
+    with conn.cursor() as cur:
+        for la, year, start in shown:
+            cur.execute(
+                "select a.kpi_code, c.name, a.reason from marts.kpi_availability as a"
+                " left join marts.kpi_catalogue as c on a.kpi_code = c.kpi_code"
+                " where a.la_code = %s and not a.is_available order by a.kpi_code",
+                (la,),
+            )
+            unavailable = cur.fetchall()
+            cur.execute(
+                "select issue, source_table, kpi_code, rows from marts.kpi_data_quality"
+                " where la_code = %s and period_type = 'financial_year' and period_start = %s"
+                " order by issue, source_table, kpi_code nulls first",
+                (la, start),
+            )
+            caveats[(la, year)] = {"unavailable": unavailable, "data_quality": cur.fetchall()}
+    return caveats
+
+
+def format_caveats(caveats: dict[str, list[tuple]]) -> list[str]:
+    out = []
+    if caveats["unavailable"]:
+        out.append("Not available (a table the KPI needs was not in the extract):")
+        out += [f"  {code} ({name}): {reason}" for code, name, reason in caveats["unavailable"]]
+    if caveats["data_quality"]:
+        out.append("Rows left out by data-quality rules this year:")
+        for issue, table, code, n in caveats["data_quality"]:
+            scope = f"from {code}" if code else "from every KPI"
+            out.append(f"  {issue}: {n:,} {table} row{'s' if n != 1 else ''} {scope}")
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -146,11 +210,12 @@ def run(args: argparse.Namespace) -> int:
                 return 1
         rows = fetch(conn, args.la, year, args.relation)
         returns = return_errors(conn, args.la)
+        caveats = fetch_caveats(conn, rows) if rows and args.relation == "marts.kpi_headline" else {}
     if not rows:
         what = " and ".join(x for x in (f"authority {args.la}" if args.la else "", year or "") if x)
         print(f"no KPI values{' for ' + what if what else ''}.", file=sys.stderr)
         return 1
-    print(format_table(rows))
+    print(format_table(rows, caveats))
     if returns:
         print("\n" + returns)
     return 0

@@ -4,8 +4,11 @@ build (their kpi_values rows are checked with every other case by test_hand_work
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
+from ingestion import cli
 from tests.kpis.cases import FY
 from tests.kpis.cases_v2 import DATA_QUALITY_909, FY_2017, UNAVAILABLE_908
 
@@ -123,8 +126,8 @@ def test_secondary_suppression(kpi_build):
     }
     assert rows["PN2"] == ("x", False)
     assert rows["PN0"] == ("x", True)
-    assert rows["PN1"] == ("9.0", False)
-    assert all(rows[c] == ("0.0", False) for c in ("PN3", "PN4", "PN5", "PN6", "PN7"))
+    assert rows["PN1"] == ("9", False)
+    assert all(rows[c] == ("0", False) for c in ("PN3", "PN4", "PN5", "PN6", "PN7"))
     # a breakdown with two or more primary-suppressed cells needs nothing more: 904's PR challenges
     # resolved by level are 1, 1, 1 and three zeros
     levels = kpi_build.query(
@@ -134,3 +137,43 @@ def test_secondary_suppression(kpi_build):
         FY,
     )
     assert levels == [(0,)]
+
+
+def test_cscw_kpis_shows_names_and_each_authoritys_caveats(kpi_build, capsys):
+    assert cli.main(["kpis", "--la", "907", "--year", "2018-19", "--url", kpi_build.url]) == 0
+    out = capsys.readouterr().out
+    timely = next(x for x in out.splitlines() if x.startswith("CLA_REVIEWS_TIMELY "))
+    # the name beside the code; 7 of 8 = 87.5%, as the mart rounded it
+    assert "CLA reviews held on time" in timely and "87.5%" in timely and "7/8" in timely
+    # no row, no RAG for what was not sent; the reason instead
+    assert not any(x.startswith("IRO_CHALLENGES_OPEN_OVER_4W ") for x in out.splitlines())
+    assert (
+        "IRO_CHALLENGES_OPEN_OVER_4W (Challenges open over 4 weeks): ext_iro_challenges not in the extract"
+        in out
+    )
+    # what each data-quality rule left out of the year
+    assert "duplicate_review: 1 ssd_cla_reviews row from every KPI" in out
+    assert "unknown parent: 2 ssd_cla_reviews rows from every KPI" in out
+    assert "chain_before_history: 2 ssd_cla_reviews rows from CLA_REVIEWS_TIMELY" in out
+    assert "missing_fte: 1 ssd_professionals row from every KPI" in out
+
+
+def test_rounding_is_the_marts_half_away_from_zero(kpi_build, capsys):
+    """A figure ending in 5 at the second decimal prints the same everywhere: SQL numeric rounding
+    (4.25 -> 4.3), which the CLI prints as given (Python's own formatting would print 4.2)."""
+    assert kpi_build.query("select round(cast(4.25 as numeric), 1)") == [(Decimal("4.3"),)]
+    assert f"{4.25:.1f}" == "4.2"  # why Python must not round a KPI figure itself
+    rows = kpi_build.query(
+        """select kpi_code, value, value_rounded from marts.kpi_headline
+           where la_code = '901' and period_start = '2018-04-01' and kpi_code = 'CLA_REVIEWS_TIMELY'"""
+    )
+    assert rows == [("CLA_REVIEWS_TIMELY", rows[0][1], Decimal("72.7"))]
+    assert cli.main(["kpis", "--la", "901", "--year", "2018-19", "--url", kpi_build.url]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("CLA_REVIEWS_TIMELY "))
+    assert "72.7%" in line
+    # the publication view shows the same rounding
+    assert kpi_build.query(
+        """select value_display from marts.pub_kpi_values where la_code = '901'
+           and kpi_code = 'CLA_REVIEWS_TIMELY' and period_type = 'financial_year'
+           and period_start = '2018-04-01' and breakdown = 'all'"""
+    ) == [("72.7",)]

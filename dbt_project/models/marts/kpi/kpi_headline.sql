@@ -1,6 +1,7 @@
 -- The headline table per authority and financial year (what `cscw kpis` prints and the report's
 -- summary uses): each KPI's headline value with numerator and denominator, last year's value and the
 -- change, the target and RAG from the catalogue, and the published comparators beside it.
+-- Every reader (cscw kpis, the performance pack, BI) takes RAG and the rounded figures from here.
 -- RAG: green when the target is met in the KPI's direction, amber within amber_band of it, else red;
 -- none without a target or for neutral KPIs.
 with headline as (
@@ -37,6 +38,10 @@ select
     h.value,
     prev.value as previous_value,
     h.value - prev.value as change_on_previous_year,
+    -- as printed everywhere (macro kpi_round): readers never round the figures themselves
+    {{ kpi_round('h.value', 'h.unit') }} as value_rounded,
+    {{ kpi_round('prev.value', 'h.unit') }} as previous_value_rounded,
+    {{ kpi_round('h.value - prev.value', 'h.unit') }} as change_rounded,
     cat.direction,
     cat.target,
     cat.amber_band,

@@ -43,7 +43,13 @@ select
         when f.breakdown <> 'all' and f.denominator is null then f.numerator
         else {{ kpi_value('cat.unit', 'f.numerator', 'f.denominator', 'f.median_value') }}
     end as value,  -- noqa: RF04
-    case when f.breakdown <> 'all' and f.denominator is null then 'count' else cat.unit end as unit
+    case when f.breakdown <> 'all' and f.denominator is null then 'count' else cat.unit end as unit,
+    -- the value as printed everywhere (macro kpi_round)
+    {{ kpi_round(
+        "case when f.breakdown <> 'all' and f.denominator is null then f.numerator else "
+        ~ kpi_value('cat.unit', 'f.numerator', 'f.denominator', 'f.median_value') ~ " end",
+        "case when f.breakdown <> 'all' and f.denominator is null then 'count' else cat.unit end"
+    ) }} as value_rounded
 from families as f
 inner join {{ ref('kpi_catalogue') }} as cat on f.kpi_code = cat.kpi_code
 inner join {{ ref('kpi_availability') }} as av

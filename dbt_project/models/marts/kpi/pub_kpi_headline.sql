@@ -17,6 +17,11 @@ select
     case
         when not p.is_suppressed and not coalesce(prev.is_suppressed, false) then h.change_on_previous_year
     end as change_on_previous_year,
+    p.value_rounded,
+    case when not coalesce(prev.is_suppressed, false) then h.previous_value_rounded end as previous_value_rounded,
+    case
+        when not p.is_suppressed and not coalesce(prev.is_suppressed, false) then h.change_rounded
+    end as change_rounded,
     h.target,
     case when not p.is_suppressed then h.rag end as rag,
     h.national_value,
