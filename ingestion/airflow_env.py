@@ -88,6 +88,10 @@ def airflow_environment(url: str, home: Path | None = None) -> dict[str, str]:
         "AIRFLOW__CORE__FERNET_KEY_CMD": f"cat {shlex.quote(str(fernet_key_file(home)))}",
         "AIRFLOW__USAGE_DATA_COLLECTION__ENABLED": "False",
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+        # Cosmos names its dataset events with Airflow 3's URI rules (else it warns on every dbt task)
+        # and in this namespace (else it warns that the OpenLineage setting is missing).
+        "AIRFLOW__COSMOS__ENABLE_DATASET_AIRFLOW3_URI": "True",
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": "cscw",
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         f"AIRFLOW_CONN_{CONN_ID.upper()}": airflow_connection_uri(url),
