@@ -62,6 +62,10 @@ class KpiValue:
     value: Decimal | None
     unit: str
     suppressed: bool = False
+    # as the marts round and rate them (kpi_round, RAG from the catalogue): the report prints these and
+    # never rounds or rates a figure itself, so the pack and BI cannot disagree
+    value_rounded: Decimal | None = None
+    rag: str | None = None
 
 
 @dataclass
@@ -98,11 +102,37 @@ def fetch_values(conn, la_code: str, first: date, last: date, *, publish: bool =
         raise LookupError(f"{relation} is missing: build the KPI marts before writing a publication")
     with conn.cursor() as cur:
         cur.execute(
-            f"select {KPI_COLUMNS}, {flag} from {relation} where la_code = %s and period_start >= %s"
+            f"select {KPI_COLUMNS}, {flag}, value_rounded, rag from {relation}"
+            " where la_code = %s and period_start >= %s"
             " and period_end <= %s order by kpi_code, period_type, period_start, breakdown, breakdown_value",
             (la_code, first, last),
         )
         return [KpiValue(*row) for row in cur.fetchall()]
+
+
+def fetch_caveats(conn, la_code: str, fy: FinancialYear) -> tuple[list[tuple], list[tuple]]:
+    """What the figures leave out for one authority and year: the KPIs not available (code, reason:
+    marts.kpi_availability) and the rows each data-quality rule removed from the year (issue, source
+    table, KPI or None for every KPI, rows: marts.kpi_data_quality). Empty where the marts lack them."""
+    unavailable: list[tuple] = []
+    removed: list[tuple] = []
+    with conn.cursor() as cur:
+        if table_exists(conn, "marts.kpi_availability"):
+            cur.execute(
+                "select kpi_code, reason from marts.kpi_availability"
+                " where la_code = %s and not is_available order by kpi_code",
+                (la_code,),
+            )
+            unavailable = cur.fetchall()
+        if table_exists(conn, "marts.kpi_data_quality"):
+            cur.execute(
+                "select issue, source_table, kpi_code, rows from marts.kpi_data_quality"
+                " where la_code = %s and period_type = 'financial_year' and period_start = %s"
+                " order by issue, source_table, kpi_code nulls first",
+                (la_code, fy.start),
+            )
+            removed = cur.fetchall()
+    return unavailable, removed
 
 
 def authorities(conn, relation: str = "marts.kpi_values") -> list[str]:

@@ -25,6 +25,7 @@ from ingestion.report.data import (
     KpiValue,
     authorities,
     data_as_at,
+    fetch_caveats,
     fetch_iro_caseloads,
     fetch_review_timeliness_by_locality,
     fetch_values,
@@ -66,8 +67,13 @@ def fmt_number(x, unit: str = "count") -> str:
 
 
 def fmt_value(row: KpiValue) -> str:
+    """A figure as the marts rounded it (kpi_values.value_rounded), printed with its own digits."""
     if row.suppressed:
         return SUPPRESSED
+    if row.value_rounded is not None:
+        d = Decimal(row.value_rounded)
+        text = f"{int(d):,}" if row.unit == "count" else f"{d:,f}"
+        return text + {"percent": "%", "days": " days"}.get(row.unit, "")
     if row.value is None or row.unit == "percent":
         return fmt_number(row.value, row.unit)
     if row.unit == "days":
@@ -108,15 +114,11 @@ def fig(row: KpiValue | None, field_name: str = "value", css: str = "") -> Marku
 
 
 def rag(info: KpiInfo, row: KpiValue | None) -> str | None:
-    """'green' when the target is met, 'amber' when within the catalogue's amber band of it, else 'red';
-    None for a context measure (no target or no direction) or a missing or withheld value."""
-    if row is None or row.value is None or row.suppressed or info.target is None:
+    """The RAG colour the marts gave the headline row (kpi_values.rag, from the catalogue's target and
+    amber band): never recomputed here. None for a context measure or a missing or withheld value."""
+    if row is None or row.suppressed:
         return None
-    if info.direction not in ("higher", "lower"):
-        return None
-    v, target, band = Decimal(row.value), info.target, info.amber_band or Decimal(0)
-    shortfall = target - v if info.direction == "higher" else v - target
-    return "green" if shortfall <= 0 else "amber" if shortfall <= band else "red"
+    return row.rag
 
 
 def fmt_target(info: KpiInfo) -> str:
@@ -570,6 +572,46 @@ class ReportResult:
     removed: list[Path]
 
 
+def data_quality_section(
+    unavailable: list[tuple], removed: list[tuple], catalogue: dict[str, KpiInfo], fy: FinancialYear
+) -> dict:
+    """The caveats page: the measures that could not be computed from what the authority sent, and the
+    rows each data-quality rule left out of the year (marts.kpi_availability, marts.kpi_data_quality)."""
+
+    def name(code: str | None) -> str:
+        if code is None:
+            return "every measure"
+        return catalogue[code].name if code in catalogue else code
+
+    blocks = []
+    if unavailable:
+        blocks.append(
+            Block(
+                "table",
+                title="Measures not available",
+                columns=["Measure", "Why"],
+                rows=[[name(code), reason or ""] for code, reason in unavailable],
+                note="Not published rather than shown as zero: a table they need was not in the extract.",
+            )
+        )
+    blocks.append(
+        Block(
+            "table",
+            title=f"Rows left out, {fy.label}",
+            columns=["Issue", "Table", "Left out of", "Rows"],
+            rows=[[issue, table, name(code), f"{n:,}"] for issue, table, code, n in removed],
+            note="" if removed else "No row was left out of this year's figures.",
+        )
+    )
+    return {
+        "id": "data-quality",
+        "title": "Data quality and availability",
+        "intro": "What the figures above could not use, so none is read without its caveats.",
+        "blocks": blocks,
+        "note": "",
+    }
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]))
     env.globals.update(fig=fig, fmt_target=fmt_target)
@@ -638,7 +680,8 @@ def build_html(
             as_at=as_at,
             generated=generated,
             summary=builder.summary(),
-            sections=builder.sections(),
+            sections=builder.sections()
+            + [data_quality_section(*fetch_caveats(conn, la_code, fy), catalogue, fy)],
             definitions=builder.definitions(),
             suppressed_symbol=SUPPRESSED,
             handbook=HANDBOOK_CASELOAD,

@@ -4,12 +4,16 @@ build (their kpi_values rows are checked with every other case by test_hand_work
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
+import psycopg2
 import pytest
 
 from ingestion import cli
 from ingestion.contract import load_contract
+from ingestion.report import build_html
+from ingestion.report.data import FinancialYear
 from tests.kpis.cases import FY
 from tests.kpis.cases_v2 import DATA_QUALITY_909, FY_2017, UNAVAILABLE_908
 
@@ -185,3 +189,18 @@ def test_rounding_is_the_marts_half_away_from_zero(kpi_build, capsys):
            and kpi_code = 'CLA_REVIEWS_TIMELY' and period_type = 'financial_year'
            and period_start = '2018-04-01' and breakdown = 'all'"""
     ) == [("72.7",)]
+
+
+def test_performance_pack_shows_the_caveats_and_no_card_for_what_was_not_sent(kpi_build):
+    conn = psycopg2.connect(kpi_build.url)
+    try:
+        html, _ = build_html(conn, "909", FinancialYear.parse("2018-19"))
+    finally:
+        conn.close()
+    page = html.split('<section id="data-quality"', 1)[1].split("</section>", 1)[0]
+    assert "Challenges open over 4 weeks" in page and "ext_iro_challenges not in the extract" in page
+    assert 'data-card="IRO_CHALLENGES_OPEN_OVER_4W"' not in html
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert ("duplicate_review", "ssd_cla_reviews", "every measure", "1") in rows
+    assert ("missing_fte", "ssd_professionals", "every measure", "1") in rows
+    assert ("chain_before_history", "ssd_cla_reviews", "CLA reviews held on time", "2") in rows

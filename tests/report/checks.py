@@ -16,7 +16,8 @@ def kpi_rows(url: str, la: str) -> dict[tuple, KpiValue]:
     with conn.cursor() as cur:
         cur.execute(
             "select k.la_code, k.kpi_code, k.period_type, k.period_start, k.period_end, k.breakdown,"
-            " k.breakdown_value, k.numerator, k.denominator, k.value, k.unit, p.is_suppressed"
+            " k.breakdown_value, k.numerator, k.denominator, k.value, k.unit, p.is_suppressed,"
+            " k.value_rounded, k.rag"
             " from marts.kpi_values k join marts.pub_kpi_values p"
             " using (la_code, kpi_code, period_type, period_start, period_end, breakdown, breakdown_value)"
             " where k.la_code = %s",

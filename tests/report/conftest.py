@@ -13,7 +13,7 @@ import psycopg2
 import pytest
 
 from ingestion.report import chromium, render_report
-from ingestion.report.data import CATALOGUE_CSV, FinancialYear
+from ingestion.report.data import CATALOGUE_CSV, FinancialYear, load_catalogue
 from tests.conftest import create_database
 
 LA = "901"
@@ -51,6 +51,10 @@ create table marts.kpi_values (
     la_code text not null, kpi_code text not null, period_type text not null,
     period_start date not null, period_end date not null, breakdown text not null,
     breakdown_value text not null, numerator numeric, denominator numeric, value numeric, unit text not null,
+    -- as macro kpi_round rounds and kpi_values rates (set by rate_headlines below)
+    value_rounded numeric
+        generated always as (round(value, case when unit = 'count' then 0 else 1 end)) stored,
+    rag text,
     primary key (la_code, kpi_code, period_type, period_start, period_end, breakdown, breakdown_value));
 -- The publication view as the KPI marts define it (dbt_project/models/marts/kpi/pub_kpi_values.sql,
 -- suppression_max = 4), so the report's publication mode reads the same interface here.
@@ -64,7 +68,9 @@ with v as (
 select la_code, kpi_code, period_type, period_start, period_end, breakdown, breakdown_value,
     case when not is_suppressed then numerator end as numerator,
     case when not is_suppressed then denominator end as denominator,
-    case when not is_suppressed then value end as value, unit, is_suppressed
+    case when not is_suppressed then value end as value, unit, is_suppressed,
+    case when not is_suppressed then value_rounded end as value_rounded,
+    case when not is_suppressed then rag end as rag
 from v;
 -- The two wide marts the report reads beside kpi_values (the columns it uses).
 create table marts.mart_iro_caseloads (la_code text, period_type text, period_start date, period_end date,
@@ -138,6 +144,32 @@ def synthetic_rows(la: str, years: list[FinancialYear], seed: int = 7) -> list[t
     return rows
 
 
+RATE_HEADLINE = """
+update marts.kpi_values set rag = case
+    when %(direction)s = 'higher' and value >= %(target)s then 'green'
+    when %(direction)s = 'higher' and value >= %(target)s - %(band)s then 'amber'
+    when %(direction)s = 'lower' and value <= %(target)s then 'green'
+    when %(direction)s = 'lower' and value <= %(target)s + %(band)s then 'amber'
+    else 'red' end
+where kpi_code = %(code)s and breakdown = 'all' and value is not null
+"""
+
+
+def rate_headlines(cur) -> None:
+    """kpi_values.rag as the KPI marts set it from the catalogue (models/marts/kpi/kpi_values.sql)."""
+    for info in load_catalogue().values():
+        if info.target is not None and info.direction in ("higher", "lower"):
+            cur.execute(
+                RATE_HEADLINE,
+                {
+                    "direction": info.direction,
+                    "target": info.target,
+                    "band": info.amber_band or 0,
+                    "code": info.code,
+                },
+            )
+
+
 @pytest.fixture(scope="session")
 def spec_marts_url(pg_server) -> str:
     """A database with marts.kpi_values for authority 901 (every catalogue KPI, five years to 2018-19),
@@ -150,6 +182,7 @@ def spec_marts_url(pg_server) -> str:
         small = [r for r in synthetic_rows(SMALL_LA, [YEAR]) if r[1] in ("CLA_AT_END", "CLA_REVIEWS_TIMELY")]
         insert = "insert into marts.kpi_values values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
         cur.executemany(insert, rows + [r for r in small if r[2] == "financial_year"])
+        rate_headlines(cur)
         cur.executemany(
             "insert into marts.mart_iro_caseloads values (%s, 'financial_year', %s, %s, %s, %s, %s, %s)",
             [
@@ -193,6 +226,7 @@ def small_authorities_url(pg_server, las: list[str]) -> str:
                 "insert into marts.kpi_values values (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
                 [r for r in rows if r[2] == "financial_year"],
             )
+        rate_headlines(cur)
     conn.close()
     return url
 

@@ -23,7 +23,7 @@ from ingestion.report.data import (
     load_catalogue,
 )
 from ingestion.report.layout import SECTIONS
-from ingestion.report.render import humanise, rag
+from ingestion.report.render import fmt_value, humanise, rag
 from tests.report.checks import check_figures_match, kpi_rows
 from tests.report.conftest import AS_AT, LA, SMALL_LA, YEAR
 from tests.report.htmlparse import parse_report
@@ -86,7 +86,9 @@ def test_charts_are_embedded_and_nothing_is_fetched(report):
     # Every trend, month series and charted breakdown carries its chart (tables-only breakdowns do not).
     blocks = re.split(r'<div class="block[ "]', html)[1:]
     titled = {b.split("<h3>", 1)[1].split("</h3>", 1)[0]: b.split("</table>", 1)[0] for b in blocks}
-    charted = [t for t in titled if not t.endswith(("by type of challenge", "by kind of case"))]
+    tables_only = ("by type of challenge", "by kind of case")
+    caveats = ("Rows left out", "Measures not available")  # the data-quality page: tables only
+    charted = [t for t in titled if not t.endswith(tables_only) and not t.startswith(caveats)]
     assert len(charted) > 40 and [t for t in charted if "<img" not in titled[t]] == []
     assert len(parsed.images) >= 25
     assert all(src.startswith("data:image/png;base64,") for src in parsed.images)
@@ -108,18 +110,34 @@ def test_names_targets_and_rag_come_from_the_catalogue(report, spec_marts_url):
         assert f'data-rag="{expected}"' in card
 
 
-def test_rag_bands():
+def test_rag_and_rounding_come_from_the_marts():
+    """The report prints the marts' RAG and rounded value (kpi_values.rag, value_rounded) and computes
+    neither: a value of 4.25 that the marts round to 4.3 prints 4.3 (Python alone would print 4.2), and
+    a RAG colour the catalogue would contradict is still the marts' colour."""
     info = KpiInfo("X", "x", unit="percent", direction="higher", target=Decimal(95), amber_band=Decimal(3))
-    lower = KpiInfo("Y", "y", unit="percent", direction="lower", target=Decimal(19), amber_band=Decimal(2))
 
-    def row(v):
+    def row(v, rounded, colour, suppressed=False):
         return KpiValue(
-            LA, "X", "financial_year", YEAR.start, YEAR.end, "all", "all", None, None, Decimal(v), "percent"
+            LA,
+            "X",
+            "financial_year",
+            YEAR.start,
+            YEAR.end,
+            "all",
+            "all",
+            None,
+            None,
+            Decimal(v),
+            "percent",
+            suppressed,
+            Decimal(rounded),
+            colour,
         )
 
-    assert [rag(info, row(v)) for v in (95, 93, 91.9)] == ["green", "amber", "red"]
-    assert [rag(lower, row(v)) for v in (19, 21, 21.5)] == ["green", "amber", "red"]
-    assert rag(KpiInfo("Z", "z", direction="neutral"), row(50)) is None
+    assert fmt_value(row("4.25", "4.3", "red")) == "4.3%"
+    assert f"{Decimal('4.25'):.1f}" == "4.2"
+    assert rag(info, row("99", "99.0", "amber")) == "amber"
+    assert rag(info, row("99", "99.0", "green", suppressed=True)) is None
 
 
 def test_publication_withholds_small_numbers(spec_marts_url, published_html):
@@ -256,3 +274,12 @@ def test_financial_year_spellings():
     assert FinancialYear.parse("1999-2000").label == "1999-00"
     with pytest.raises(ValueError):
         FinancialYear.parse("18-19")
+
+
+def test_data_quality_page_lists_what_was_left_out(report):
+    """The pack ends with the caveats page: without marts.kpi_availability and marts.kpi_data_quality
+    (this fixture's marts) it says nothing was left out rather than failing; tests/kpis test the marts."""
+    _, html = report
+    page = html.split('<section id="data-quality"', 1)[1].split("</section>", 1)[0]
+    assert "Data quality and availability" in page
+    assert "Rows left out, 2018-19" in page and "No row was left out of this year" in page

@@ -2,8 +2,8 @@
 -- summary uses): each KPI's headline value with numerator and denominator, last year's value and the
 -- change, the target and RAG from the catalogue, and the published comparators beside it.
 -- Every reader (cscw kpis, the performance pack, BI) takes RAG and the rounded figures from here.
--- RAG: green when the target is met in the KPI's direction, amber within amber_band of it, else red;
--- none without a target or for neutral KPIs.
+-- RAG comes from kpi_values (green when the target is met in the KPI's direction, amber within
+-- amber_band of it, else red; none without a target or for neutral KPIs).
 with headline as (
     select *
     from {{ ref('kpi_values') }}
@@ -45,14 +45,7 @@ select
     cat.direction,
     cat.target,
     cat.amber_band,
-    case
-        when cat.target is null or cat.direction = 'neutral' or h.value is null then null
-        when cat.direction = 'higher' and h.value >= cat.target then 'green'
-        when cat.direction = 'higher' and h.value >= cat.target - coalesce(cat.amber_band, 0) then 'amber'
-        when cat.direction = 'lower' and h.value <= cat.target then 'green'
-        when cat.direction = 'lower' and h.value <= cat.target + coalesce(cat.amber_band, 0) then 'amber'
-        else 'red'
-    end as rag,
+    h.rag,
     c.national_value,
     c.regional_value,
     c.statistical_neighbours_value,

@@ -61,5 +61,6 @@ select
     is_any_suppressed as is_suppressed,
     is_any_suppressed and not is_primary_suppressed as is_secondary_suppressed,
     case when not is_any_suppressed then value_rounded end as value_rounded,
+    case when not is_any_suppressed then rag end as rag,
     case when is_any_suppressed then 'x' else cast(value_rounded as text) end as value_display
 from v
