@@ -201,8 +201,7 @@ _EXECUTION_MODE = {"local": ExecutionMode.LOCAL, "watcher": ExecutionMode.WATCHE
 
 
 def _operator_args() -> dict:
-    # No asset event per dbt model: downstream DAGs wait for the published marts (MARTS_ASSET), and
-    # a hundred model-level events a night would only fill the metadata database (and warn in dag.test()).
+    # No asset event per dbt model wanted: downstream DAGs wait for the published marts (MARTS_ASSET).
     args = {"install_deps": False, "callback": record_cosmos_results, "emit_datasets": False}
     if CFG.dbt_execution_mode == "watcher" and not CFG.dbt_watcher_deferrable:
         # Without a triggerer (dag.test() runs a deferred trigger inline, in series, before the

@@ -68,11 +68,6 @@ def run(args: argparse.Namespace) -> int:
     # Task logs (thousands of lines of Airflow and dbt INFO) stay in the log folder printed at the end;
     # the terminal shows warnings and errors. AIRFLOW__LOGGING__LOGGING_LEVEL=INFO shows everything.
     os.environ.setdefault("AIRFLOW__LOGGING__LOGGING_LEVEL", "WARNING")
-    # Warnings by design, repeated at every parse of the DAG: Cosmos makes no task for dbt's hooks and
-    # exposures, and emits no OpenLineage events (the provider is not installed: nothing leaves).
-    os.environ.setdefault(
-        "AIRFLOW__LOGGING__NAMESPACE_LEVELS", "cosmos.airflow.graph=ERROR cosmos.operators.local=ERROR"
-    )
     airflow_env.apply(url)
     airflow_env.migrate()
     result = airflow_env.run_night(extract_date, landing_dir=s.landing_dir)
