@@ -126,6 +126,9 @@ Metabase service account access:
 
 - Working days, `add_months` and ages use the warehouse macros `wd_add`, `wd_diff`, `add_months_clamped`,
   `age_in_years` and `locality_at` (one implementation, `dbt_project/macros/calendar.sql`).
+- KPI macros (`dbt_project/macros/kpi/`, documented in `_kpi__macros.yml`): `is_open_at(start, end, t)`
+  for every "open at period end" test (start <= t, end null or after t), `fy_start_year`, `fy_start` and
+  `fy_label` for financial years, `kpi_round(value, unit)` for the rounding every output prints.
 - Short-break-only periods of care (every legal status V3/V4) are excluded from every CLA measure,
   their reviews included. Plans recorded as held by another authority (`cppl_cp_plan_ola = Y`) make a
   later plan a repeat but are never counted as the authority's own plans.

@@ -58,8 +58,7 @@ at_t as (
     inner join {{ ref('fct_care_leaver_history') }} as h
         on
             p.la_code = h.la_code
-            and h.valid_from <= p.period_end
-            and (h.valid_to is null or h.valid_to > p.period_end)
+            and {{ is_open_at('h.valid_from', 'h.valid_to', 'p.period_end') }}
     inner join {{ ref('int_person') }} as pe on h.la_code = pe.la_code and h.child_key = pe.child_key
     where h.eligibility in ('RELEVANT', 'FORMER_RELEVANT')
 ),

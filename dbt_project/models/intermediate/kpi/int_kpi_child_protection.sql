@@ -25,11 +25,11 @@ plan_counts as (
         p.period_start,
         p.period_end,
         count(pl.plan_id) filter (
-            where pl.start_date <= p.period_end and (pl.end_date is null or pl.end_date > p.period_end)
+            where {{ is_open_at('pl.start_date', 'pl.end_date', 'p.period_end') }}
         ) as n_open,
         count(pl.plan_id) filter (
             where
-                pl.start_date <= p.period_end and (pl.end_date is null or pl.end_date > p.period_end)
+                {{ is_open_at('pl.start_date', 'pl.end_date', 'p.period_end') }}
                 and pl.start_date <= {{ add_months_clamped('p.period_end', -18) }}
         ) as n_open_18m,
         count(pl.plan_id) filter (where pl.start_date between p.period_start and p.period_end) as n_started,
@@ -89,8 +89,7 @@ open_plans as (
     inner join plans as pl
         on
             p.la_code = pl.la_code
-            and pl.start_date <= p.period_end
-            and (pl.end_date is null or pl.end_date > p.period_end)
+            and {{ is_open_at('pl.start_date', 'pl.end_date', 'p.period_end') }}
     left join conferences as c
         on
             pl.la_code = c.la_code

@@ -24,8 +24,7 @@ open_episodes as (
     inner join {{ ref('fct_cla_episodes') }} as e
         on
             p.la_code = e.la_code
-            and e.start_date <= p.period_end
-            and (e.ceased_date is null or e.ceased_date > p.period_end)
+            and {{ is_open_at('e.start_date', 'e.ceased_date', 'p.period_end') }}
     where not e.is_short_break_period and e.child_key is not null
     order by p.la_code asc, p.period_type asc, p.period_start asc, e.child_key asc, e.start_date desc, e.episode_id desc
 ),
@@ -63,8 +62,7 @@ with_placement as (
         on
             c.la_code = pl.la_code
             and c.child_key = pl.child_key
-            and pl.start_date <= c.period_end
-            and (pl.end_date is null or pl.end_date > c.period_end)
+            and {{ is_open_at('pl.start_date', 'pl.end_date', 'c.period_end') }}
     order by
         c.la_code asc, c.period_type asc, c.period_start asc, c.child_key asc,
         pl.start_date desc nulls last, pl.placement_id desc
@@ -79,8 +77,7 @@ with_legal as (
         on
             c.la_code = ls.la_code
             and c.child_key = ls.child_key
-            and ls.lega_legal_status_start_date <= c.period_end
-            and (ls.lega_legal_status_end_date is null or ls.lega_legal_status_end_date > c.period_end)
+            and {{ is_open_at('ls.lega_legal_status_start_date', 'ls.lega_legal_status_end_date', 'c.period_end') }}
     order by
         c.la_code asc, c.period_type asc, c.period_start asc, c.child_key asc,
         ls.lega_legal_status_start_date desc nulls last, ls.lega_legal_status_id desc

@@ -88,7 +88,7 @@ placement_counts as (
         a.period_start,
         a.child_key,
         max(case
-            when e.start_date <= a.period_start and (e.ceased_date is null or e.ceased_date > a.period_start)
+            when {{ is_open_at('e.start_date', 'e.ceased_date', 'a.period_start') }}
                 then 1 else 0
         end)
         + count(e.episode_id) filter (

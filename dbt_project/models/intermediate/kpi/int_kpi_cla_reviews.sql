@@ -92,8 +92,7 @@ known_steps as (
             c.la_code = d.la_code
             and c.child_key = d.child_key
             and d.due_date between c.period_start and c.period_end
-            and d.period_start_date <= d.due_date
-            and (d.period_end_date is null or d.period_end_date > d.due_date)
+            and {{ is_open_at('d.period_start_date', 'd.period_end_date', 'd.due_date') }}
     where not d.is_short_break_period
 ),
 
@@ -164,8 +163,7 @@ overdue as (
         on
             c.la_code = d.la_code
             and c.period_of_care_id = d.period_of_care_id
-            and d.due_from_date <= c.period_end
-            and (d.held_date is null or d.held_date > c.period_end)
+            and {{ is_open_at('d.due_from_date', 'd.held_date', 'c.period_end') }}
             and d.due_date < c.period_end
     group by c.la_code, c.period_type, c.period_start
 )

@@ -40,8 +40,7 @@ placed as (
         on
             a.la_code = pl.la_code
             and a.child_key = pl.child_key
-            and pl.start_date <= a.period_end
-            and (pl.end_date is null or pl.end_date > a.period_end)
+            and {{ is_open_at('pl.start_date', 'pl.end_date', 'a.period_end') }}
     order by a.la_code asc, a.period_type asc, a.period_start asc, a.child_key asc, pl.start_date desc, pl.placement_id desc
 ),
 

@@ -13,8 +13,7 @@ cp_at_end as (
     inner join {{ ref('fct_cp_plans') }} as pl
         on
             p.la_code = pl.la_code
-            and pl.start_date <= p.period_end
-            and (pl.end_date is null or pl.end_date > p.period_end)
+            and {{ is_open_at('pl.start_date', 'pl.end_date', 'p.period_end') }}
     where not pl.is_other_la_plan
 ),
 
@@ -33,8 +32,7 @@ held as (
         on
             p.la_code = al.la_code
             and al.is_iro_allocation
-            and al.start_date <= p.period_end
-            and (al.end_date is null or al.end_date > p.period_end)
+            and {{ is_open_at('al.start_date', 'al.end_date', 'p.period_end') }}
     left join {{ ref('int_kpi_cla_at_end') }} as cla
         on
             p.la_code = cla.la_code and p.period_type = cla.period_type

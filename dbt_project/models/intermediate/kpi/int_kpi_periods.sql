@@ -8,9 +8,7 @@ with extracts as (
     select
         la_code,
         extract_date,
-        make_date(
-            cast(extract(year from extract_date - interval '3 months') as integer), 4, 1
-        ) as current_fy_start
+        {{ fy_start('extract_date') }} as current_fy_start
     from {{ ref('stg_raw__latest_extracts') }}
 ),
 
@@ -51,7 +49,7 @@ years as (
     from coverage as c
     cross join lateral generate_series(
         -- the first financial year starting on or after first_date
-        make_date(cast(extract(year from c.first_date - 1 - interval '3 months') as integer) + 1, 4, 1),
+        cast({{ fy_start('c.first_date - 1') }} + interval '1 year' as date),
         c.extract_date,
         interval '1 year'
     ) as y (fy_start)
@@ -69,10 +67,8 @@ select
     p.period_start,
     p.period_end,
     -- the financial year a period belongs to: its label and the ONS mid-year of its population
-    cast(extract(year from p.period_start - interval '3 months') as integer) as fy_start_year,
-    cast(extract(year from p.period_start - interval '3 months') as integer) || '-'
-    || lpad(cast(mod(cast(extract(year from p.period_start - interval '3 months') as integer) + 1, 100) as text), 2, '0')
-        as financial_year,
+    {{ fy_start_year('p.period_start') }} as fy_start_year,
+    {{ fy_label('p.period_start') }} as financial_year,
     x.extract_date
 from periods as p
 inner join extracts as x on p.la_code = x.la_code

@@ -30,8 +30,7 @@ select
     cat.name as kpi_name,
     h.period_start,
     h.period_end,
-    cast(extract(year from h.period_start) as integer) || '-'
-    || lpad(cast(mod(cast(extract(year from h.period_start) as integer) + 1, 100) as text), 2, '0') as financial_year,
+    {{ fy_label('h.period_start') }} as financial_year,
     h.unit,
     h.numerator,
     h.denominator,

@@ -19,8 +19,7 @@ open_plans as (
     inner join {{ ref('fct_cp_plans') }} as pl
         on
             p.la_code = pl.la_code
-            and pl.start_date <= p.period_end
-            and (pl.end_date is null or pl.end_date > p.period_end)
+            and {{ is_open_at('pl.start_date', 'pl.end_date', 'p.period_end') }}
     left join {{ ref('int_person') }} as pe on pl.la_code = pe.la_code and pl.child_key = pe.child_key
     where not pl.is_other_la_plan and pl.child_key is not null
 ),
