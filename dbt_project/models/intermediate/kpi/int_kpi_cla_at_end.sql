@@ -96,15 +96,11 @@ select
     c.period_of_care_id,
     c.period_of_care_start,
     {{ age_in_years('c.date_of_birth', 'c.period_end') }} as age_at_end,
-    case
-        when c.date_of_birth is null or c.date_of_birth > c.period_end then 'Unknown'
-        when {{ age_in_years('c.date_of_birth', 'c.period_end') }} < 1 then 'under 1'
-        when {{ age_in_years('c.date_of_birth', 'c.period_end') }} <= 4 then '1-4'
-        when {{ age_in_years('c.date_of_birth', 'c.period_end') }} <= 9 then '5-9'
-        when {{ age_in_years('c.date_of_birth', 'c.period_end') }} <= 15 then '10-15'
-        when {{ age_in_years('c.date_of_birth', 'c.period_end') }} <= 17 then '16-17'
-        else 'Unknown'
-    end as age_band,
+    -- the one spelling of the CLA age bands (macro cla_age_band); a birth after t is 'Unknown'
+    {{ cla_age_band(
+        "case when c.date_of_birth <= c.period_end then "
+        ~ age_in_years('c.date_of_birth', 'c.period_end') ~ " end"
+    ) }} as age_band,
     coalesce(c.legal_status, 'Unknown') as legal_status,
     coalesce(c.placement_type_group, c.episode_placement_group, 'Unknown') as placement_type_group,
     c.distance_miles,
