@@ -381,6 +381,24 @@ def case_964_iro_two_iros() -> Extract:
     x.cp_plan("Y4", "PLY4", "2018-02-01")
     x.involvement("J1", "Y4", "IRO", "2019-01-01")
     x.involvement("J3", "Y4", "IRO", "2019-01-01")
+    # J3 also since 2019-03-01: Y5 on a plan from t (held), Y6 on a plan from the day after (not), Y7
+    # on a plan that ended on t (not), Y8 on one ending the day after (held), Y9 on another authority's
+    # plan (not). Y2 also has a social worker, S1, who is no IRO.
+    for pid, start, end, ola in (
+        ("Y5", "2019-03-31", None, "N"),
+        ("Y6", "2019-04-01", None, "N"),
+        ("Y7", "2018-02-01", "2019-03-31", "N"),
+        ("Y8", "2018-02-01", "2019-04-01", "N"),
+        ("Y9", "2018-02-01", None, "Y"),
+    ):
+        x.person(pid, "2010-01-01")
+        x.cp_plan(pid, "PL" + pid, start, end, ola=ola)
+        x.involvement("J3", pid, "IRO", "2019-03-01")
+    x.professional("S1", "Social worker", "1")
+    x.involvement("S1", "Y2", "SW", "2018-01-01")
+    # Y10 (CLA): J3 from 2019-03-01 until the day after t: held at t.
+    cla_child(x, "Y10", ("QY10", "2018-01-01", None))
+    x.involvement("J3", "Y10", "IRO", "2019-03-01", end="2019-04-01")
     return x
 
 
@@ -388,14 +406,15 @@ def expect_964() -> list[Expect]:
     la = "964"
     fte = 2.02
     return [
-        # At 31/3/19: children Y1, Y2 (CLA), Y3 (CP, from that day) and Y4 (CP) = 4, once each; FTE of
-        # the IROs holding them J1 + J2 + J3 = 2.02.
-        Expect(la, "IRO_CASELOAD_AVG", FY, 4, fte, 4 / fte, why="Y1, Y4 once though held by two IROs"),
-        Expect(la, "IRO_CASELOAD_AVG", FY, 2, fte, 2 / fte, ("caseload_kind", "CLA")),
-        Expect(la, "IRO_CASELOAD_AVG", FY, 2, fte, 2 / fte, ("caseload_kind", "CP")),
-        # Weighted: (1.5 x 2 + 1 x 2) / 2.02.
-        Expect(la, "IRO_CASELOAD_WEIGHTED", FY, 5, fte, 5 / fte),
-        # Per IRO: J1 4 / 1 = 4 (outside), J2 1 / 0.02 = 50 (on the bound: inside), J3 1 -> 1 of 3.
+        # At 31/3/19: children Y1, Y2, Y10 (CLA; Y10's IRO until the day after), Y3 (CP, IRO from that
+        # day), Y4, Y5 (plan from that day), Y8 (plan ends the day after) = 7, once each; FTE of the IROs
+        # holding them J1 + J2 + J3 = 2.02 (S1 is no IRO). Not Y6, Y7, Y9.
+        Expect(la, "IRO_CASELOAD_AVG", FY, 7, fte, 7 / fte, why="Y1, Y4 once though held by two IROs"),
+        Expect(la, "IRO_CASELOAD_AVG", FY, 3, fte, 3 / fte, ("caseload_kind", "CLA"), "Y1 Y2 Y10"),
+        Expect(la, "IRO_CASELOAD_AVG", FY, 4, fte, 4 / fte, ("caseload_kind", "CP"), "Y3 Y4 Y5 Y8"),
+        # Weighted: (1.5 x 3 + 1 x 4) / 2.02.
+        Expect(la, "IRO_CASELOAD_WEIGHTED", FY, 8.5, fte, 8.5 / fte),
+        # Per IRO: J1 4 / 1 = 4 (outside), J2 1 / 0.02 = 50 (on the bound: inside), J3 4 -> 1 of 3.
         Expect(la, "IRO_CASELOAD_WITHIN_HANDBOOK", FY, 1, 3, 100 / 3, why="J2 exactly 50 per FTE"),
         # At 28/2/19: Y1, Y2, Y4 (Y3's IRO not yet) over 2.02.
         Expect(la, "IRO_CASELOAD_AVG", month("2019-02-01"), 3, fte, 3 / fte),
@@ -554,6 +573,11 @@ def case_967_thresholds() -> Extract:
     # C8: PR raised 2018-03-01, resolved ON the year's first day at practice manager level: 31 days.
     x.challenge("C8", "Z8", "2018-03-01", "PR", "CLA", "PRACTICE", resolved="2018-04-01")
     x.stage("C8", 1, "PRACTICE_MANAGER", "2018-03-01")
+    # Z15: a short break (V3) with a review: not a CLA review for challenges per 100 reviews.
+    x.person("Z15", "2008-01-01")
+    x.legal("Z15", "V3", "2018-06-01")
+    x.episode("Z15", "QZ15", "2018-06-01", "S", ceased="2018-06-05")
+    x.review("Z15", "QZ15", "2018-06-04", "PN1")
     return x
 
 
@@ -567,7 +591,7 @@ def expect_967() -> list[Expect]:
         # PR/MA raised in the year: C1, C2, C3 (on t), C6, C7 = 5; PR: C1, C3, C6, C7.
         Expect(la, "IRO_CHALLENGES_RAISED", FY, 5, None, 5, why="C3 raised on t"),
         Expect(la, "IRO_CHALLENGES_RAISED", FY, 4, None, 4, ("challenge_type", "PR"), "C3 raised on t"),
-        # About CLA: all five, per no CLA review held: no value.
+        # About CLA: all five, per no CLA review held (Z15's is a short break's): no value.
         Expect(la, "IRO_CHALLENGES_PER_100_REVIEWS", FY, 5, 0, None, why="C3 raised on t"),
         Expect(la, "IRO_INFORMAL_CHALLENGES", FY, 1, None, 1, why="C4 raised on t"),
         Expect(la, "IRO_GOOD_PRACTICE_NOTES", FY, 1, None, 1, why="C5 raised on t"),
@@ -644,6 +668,11 @@ def expect_968() -> list[Expect]:
         Expect(la, "CP_RCPC_OVERDUE", oct18, 1, None, 1, why="PV2 ends the day after; PV7 that day"),
         # At 30/9/18: PV2, PV7 (never held), PV8 (held only on 15 Oct) = 3; PV9 held on 30 Sep.
         Expect(la, "CP_RCPC_OVERDUE", month("2018-09-01"), 3, None, 3, why="PV8 held after t, PV9 on t"),
+        # At 31/3/17: PV3A, PV4A, PV5, PV1 = 4. The year is covered because 968's earliest record is a
+        # plan (PV3A, 2016-01-04), although its first conference is only in May 2017.
+        Expect(
+            la, "CP_PLANS_AT_END", ("financial_year", "2016-04-01"), 4, None, 4, why="from the first plan"
+        ),
         # At 31/3/19: PV3B, PV4B (from that day), PV8, PV9 = 4; nothing overdue.
         Expect(la, "CP_PLANS_AT_END", FY, 4, None, 4),
         Expect(la, "CP_RCPC_OVERDUE", FY, 0, None, 0),
