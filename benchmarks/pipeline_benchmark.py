@@ -41,10 +41,12 @@ def main() -> int:
     os.environ["CSCW_HOME"] = str(home)
     os.environ.setdefault("CSCW_PSEUDONYM_KEY", "benchmark-only-key")
     sys.path.insert(0, str(REPO))
-    from ingestion import pipeline
     from ingestion.db import database_url, embedded_server
     from ingestion.dbt_runner import run_dbt
     from ingestion.generator import generate
+    from ingestion.names import BUILD_SCHEMA_PREFIX
+    from ingestion.pipeline.dbt_steps import prepare_dbt
+    from ingestion.pipeline.loading import load_authority
 
     url = database_url()
     try:
@@ -53,11 +55,11 @@ def main() -> int:
         generate(
             landing, profile="lancashire", years=6, nights=1, scale=args.scale, seed=3, extract_date=night
         )
-        pipeline.prepare_dbt()
-        pipeline.load_authority(landing, "888", night, url)
+        prepare_dbt()
+        load_authority(landing, "888", night, url)
 
         started = time.monotonic()
-        res = run_dbt(["build", "--select", *args.select], url, vars={"marts_schema": pipeline.BUILD_SCHEMA})
+        res = run_dbt(["build", "--select", *args.select], url, vars={"marts_schema": BUILD_SCHEMA_PREFIX})
         baseline = time.monotonic() - started
         nodes = len(res.results)
         print(f"selection {' '.join(args.select)}: {nodes} dbt nodes, scale {args.scale}")

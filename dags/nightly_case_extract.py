@@ -7,12 +7,14 @@ Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the 
 2. `wait_for_manifest[la]` waits (reschedule mode) for that night's `manifest.json`;
 3. `load_extract[la]` loads it with the loader (`cscw load`'s code), oldest missed night first;
 4. `source_freshness` runs `dbt source freshness`;
-5. `prepare_build` empties the build schema `marts__build`;
-6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in `marts__build`;
-7. `publish` swaps `marts__build` into `marts` in one transaction and emits the `cscw_marts` asset;
+5. `prepare_build` takes the warehouse build lock for this run and pins the loaded batches the build
+   reads (a load that commits later waits for the next night); the marts go to this build's own schema;
+6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in that schema;
+7. `publish` swaps it into `marts` in one transaction, releases the lock and emits the `cscw_marts` asset;
 8. `housekeeping` (beside `finish_run`) cleans up after interrupted loads and applies the raw
    snapshot retention policy; it never fails the run;
-9. `finish_run` closes the run record and fails the run if nothing was published;
+9. `finish_run` releases the lock if still held, closes the run record and fails the run if nothing was
+   published;
 10. `ssda903_returns` (after publish, beside finish_run) writes and validates each authority's SSDA903
    return (docs/ssda903.md); it never fails the run.
 
@@ -51,7 +53,11 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
 # Built by `cscw nightly --prepare` (dbt parse, no database), never at parse time here.
 DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-BUILD_SCHEMA = "marts__build"  # = ingestion.publish.BUILD_SCHEMA (not imported: keeps parsing light)
+# Each build's vars (its pinned batches and build schema) come from prepare_build, when the task runs.
+BUILD_VARS = {
+    name: "{{ ti.xcom_pull(task_ids='prepare_build')['" + name + "'] }}"
+    for name in ("build_id", "marts_schema")
+}
 
 if not DBT_MANIFEST.is_file():
     raise FileNotFoundError(
@@ -62,7 +68,8 @@ if not DBT_MANIFEST.is_file():
 @task
 def start_run(**context) -> list[str]:
     """Record the run and return the authorities to process (the sensors and loads map over them)."""
-    from ingestion.pipeline import authorities, record_start
+    from ingestion.pipeline.landing import authorities
+    from ingestion.pipeline.records import record_start
 
     extract_date, folder = night(context), landing(context)
     la_codes = authorities(folder)
@@ -81,7 +88,7 @@ def start_run(**context) -> list[str]:
     retries=0,  # a timeout means the extract did not arrive: fail, the deadline alert follows
 )
 def wait_for_manifest(la_code: str, **context) -> bool:
-    from ingestion.pipeline import manifest_ready
+    from ingestion.pipeline.landing import manifest_ready
 
     return manifest_ready(landing(context), la_code, night(context))
 
@@ -90,7 +97,9 @@ def wait_for_manifest(la_code: str, **context) -> bool:
 def load_extract(la_code: str, **context) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
-    from ingestion.pipeline import PipelineError, load_authority, record_load
+    from ingestion.pipeline.errors import PipelineError
+    from ingestion.pipeline.loading import load_authority
+    from ingestion.pipeline.records import record_load
 
     url = warehouse_url()
     try:
@@ -108,7 +117,8 @@ def load_extract(la_code: str, **context) -> dict:
 def source_freshness(**context) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
-    from ingestion.pipeline import PipelineError, source_freshness
+    from ingestion.pipeline.dbt_steps import source_freshness
+    from ingestion.pipeline.errors import PipelineError
 
     try:
         return source_freshness(warehouse_url(), context["run_id"])
@@ -117,21 +127,26 @@ def source_freshness(**context) -> dict:
 
 
 @task
-def prepare_build(**context) -> None:
-    from ingestion.pipeline import prepare_build
+def prepare_build(**context) -> dict:
+    """Take the build lock and pin the batches; while another build holds the lock this fails with its
+    name, and the task's retries (with backoff) wait for it."""
+    from ingestion.pipeline.dbt_steps import start_build
 
-    prepare_build(warehouse_url(), context["run_id"], BUILD_SCHEMA)
+    return start_build(warehouse_url(), context["run_id"]).dbt_vars()
 
 
 @task(outlets=[MARTS_ASSET])
 def publish(**context) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
-    from ingestion.pipeline import do_publish
+    from ingestion.pipeline.publishing import do_publish, release_build
     from ingestion.publish import PublishError
 
+    url = warehouse_url()
     try:
-        return do_publish(warehouse_url(), context["run_id"])
+        published = do_publish(url, context["run_id"])
+        release_build(url, context["run_id"])
+        return published
     except PublishError as err:  # the audit refused (failed or missing dbt results): not transient
         raise AirflowFailException(str(err)) from err
 
@@ -166,12 +181,16 @@ def ssda903_returns(**context) -> list[dict]:
 
 @task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=CFG.retries)
 def finish_run(**context) -> dict:
-    """Close the run record; fail the run (it is the leaf) when the marts were not published."""
+    """Release the build lock, close the run record; fail the run (it is the leaf) when the marts were
+    not published."""
     from airflow.sdk.exceptions import AirflowFailException
 
-    from ingestion.pipeline import finish
+    from ingestion.pipeline.publishing import release_build
+    from ingestion.pipeline.records import finish
 
-    run = finish(warehouse_url(), context["run_id"])
+    url = warehouse_url()
+    release_build(url, context["run_id"])
+    run = finish(url, context["run_id"])
     if not run.get("published"):
         reason = f"failed at {run.get('failed_step')}: {run.get('error')}"
         raise AirflowFailException(f"night {run.get('extract_date')} not published: {reason}")
@@ -186,7 +205,7 @@ def _deadline() -> DeadlineAlert | None:
         reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
         interval=timedelta(minutes=CFG.deadline_minutes),
         callback=AsyncCallback(
-            "ingestion.ops.deadline_missed",
+            "ingestion.notify.deadline_missed",
             kwargs={"deadline": f"{CFG.deadline_minutes} min after the scheduled start"},
         ),
     )
@@ -202,7 +221,12 @@ _EXECUTION_MODE = {"local": ExecutionMode.LOCAL, "watcher": ExecutionMode.WATCHE
 
 def _operator_args() -> dict:
     # No asset event per dbt model wanted: downstream DAGs wait for the published marts (MARTS_ASSET).
-    args = {"install_deps": False, "callback": record_cosmos_results, "emit_datasets": False}
+    args = {
+        "install_deps": False,
+        "callback": record_cosmos_results,
+        "emit_datasets": False,
+        "vars": BUILD_VARS,
+    }
     if CFG.dbt_execution_mode == "watcher" and not CFG.dbt_watcher_deferrable:
         # Without a triggerer (dag.test() runs a deferred trigger inline, in series, before the
         # producer's `dbt build` has started) the per-model sensors poll in reschedule mode instead.
@@ -247,7 +271,6 @@ with DAG(
             manifest_path=DBT_MANIFEST,
             project_name="cscw",
             install_dbt_deps=False,
-            dbt_vars={"marts_schema": BUILD_SCHEMA},
         ),
         profile_config=ProfileConfig(
             profile_name="cscw",

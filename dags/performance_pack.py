@@ -21,7 +21,7 @@ from airflow.sdk import dag, task
 
 def notify_failure(context) -> None:
     """Report failures go to the same notifier as the nightly pipeline's (after the last retry)."""
-    from ingestion.ops import notify
+    from ingestion.notify import notify
 
     ti = context.get("task_instance") or context.get("ti")
     notify(

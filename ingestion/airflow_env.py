@@ -28,11 +28,12 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from ingestion.config import pseudonym_key, settings
+from ingestion.names import DEFAULT_NIGHTLY_CRON, DEFAULT_NIGHTLY_TIMEZONE, NIGHTLY_DAG_ID, WAREHOUSE_CONN_ID
 
 REPO_DIR = Path(__file__).resolve().parent.parent
 DAGS_DIR = REPO_DIR / "dags"
-DAG_ID = "nightly_case_extract"
-CONN_ID = "cscw_warehouse"
+DAG_ID = NIGHTLY_DAG_ID
+CONN_ID = WAREHOUSE_CONN_ID
 
 
 def airflow_home() -> Path:
@@ -130,9 +131,9 @@ def load_dag(dag_id: str = DAG_ID):
 
 def night_logical_date(extract_date: date) -> datetime:
     """The night's scheduled time: the DAG's cron hour and minute (when fixed) in its timezone."""
-    fields = os.environ.get("CSCW_NIGHTLY_CRON", "0 2 * * *").split()
+    fields = os.environ.get("CSCW_NIGHTLY_CRON", DEFAULT_NIGHTLY_CRON).split()
     minute, hour = (int(f) if f.isdigit() else 0 for f in fields[:2])
-    tz = ZoneInfo(os.environ.get("CSCW_NIGHTLY_TIMEZONE", "Europe/London"))
+    tz = ZoneInfo(os.environ.get("CSCW_NIGHTLY_TIMEZONE", DEFAULT_NIGHTLY_TIMEZONE))
     return datetime(extract_date.year, extract_date.month, extract_date.day, hour, minute, tzinfo=tz)
 
 

@@ -1,6 +1,7 @@
 """`build()`: the whole dbt project (seeds, models, snapshots, tests) against the configured database.
 
-`build_and_publish()` is what `cscw build` runs: the marts are built and tested in the build schema and
+`build_and_publish()` is what `cscw build` runs: under the warehouse build lock, with the loaded batches
+pinned when it starts (ingestion.builds), the marts are built and tested in the build's own schema and
 swapped into `marts` only when everything passed, by the same publish step the nightly DAG uses
 (`ingestion.publish`), so BI never sees a half-built or failed night.
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ingestion.builds import Build
 from ingestion.dbt_runner import DbtRun, run_dbt
 
 
@@ -42,11 +44,32 @@ def build(
     full_refresh: bool = False,
     target_path: Path | str | None = None,
     threads: int | None = None,
+    in_build: Build | None = None,
+    lock_wait: float = 0,
 ) -> DbtRun:
-    """Run `dbt build`; the result says what passed and failed (DbtRun.success, .failures)."""
+    """Run `dbt build`; the result says what passed and failed (DbtRun.success, .failures).
+
+    It reads the batches pinned by `in_build`, or by a build of its own that holds the build lock for
+    the whole run (raises ingestion.builds.BuildLocked when another build holds it after `lock_wait`
+    seconds). The marts go where vars' `marts_schema` says (default `marts`)."""
+    from ingestion import builds
     from ingestion.db import database_url
 
     url = url or database_url()
+    if in_build is None:
+        as_at = (vars or {}).get("as_at_extract_date")
+        with builds.held(url, wait_seconds=lock_wait, as_at_extract_date=as_at) as own:
+            return build(
+                url,
+                vars=vars,
+                select=select,
+                exclude=exclude,
+                full_refresh=full_refresh,
+                target_path=target_path,
+                threads=threads,
+                in_build=own,
+            )
+    vars = {**(vars or {}), "build_id": in_build.build_id}
     prepare_warehouse(url, vars)
     args = ["build"]
     if select:
@@ -60,21 +83,22 @@ def build(
     return run_dbt(args, url, vars=vars, target_path=target_path)
 
 
-def build_and_publish(url: str | None = None, *, publish: bool = True, **build_options):
-    """Write-audit-publish: build into the build schema, then publish when every node passed.
-
-    Returns (DbtRun, PublishResult or None). Nothing is published after a failure, or when `publish` is
-    false (a partial `--select` build must never replace the whole published marts).
-    """
+def build_and_publish(url: str | None = None, *, publish: bool = True, lock_wait: float = 0, **build_options):
+    """Write-audit-publish: under the build lock, build into this build's own schema, then publish when
+    every node passed. Returns (DbtRun, PublishResult or None). Nothing is published after a failure, or
+    when `publish` is false (a partial `--select` build must never replace the whole published marts).
+    Raises ingestion.builds.BuildLocked when another build holds the lock."""
+    from ingestion import builds
     from ingestion import publish as wap
     from ingestion.db import connect, database_url
 
     url = url or database_url()
-    vars = {**(build_options.pop("vars", None) or {}), "marts_schema": wap.BUILD_SCHEMA}
-    with connect(url) as conn:
-        wap.reset_build_schema(conn)
-    result = build(url, vars=vars, **build_options)
-    if not (result.success and publish):
-        return result, None
-    with connect(url) as conn:
-        return result, wap.publish(conn)
+    vars = build_options.pop("vars", None) or {}
+    as_at = vars.get("as_at_extract_date")
+    with builds.held(url, wait_seconds=lock_wait, as_at_extract_date=as_at) as own:
+        vars = {**vars, "marts_schema": own.build_schema}
+        result = build(url, vars=vars, in_build=own, **build_options)
+        if not (result.success and publish):
+            return result, None
+        with connect(url) as conn:
+            return result, wap.publish(conn, own)

@@ -3,29 +3,14 @@
 `ops.pipeline_runs` holds one row per nightly run (keyed on the Airflow run_id, or `cli__...` for
 `cscw nightly`): the extract date, authorities, rows loaded, dbt tests passed/failed, whether the marts
 were published, per-step durations and, on failure, the failing step and the reason. Re-running a night
-updates its row (idempotent). `marts.data_freshness` ("data as at" for dashboards) is a view over it,
-created by the publish step inside the freshly swapped `marts` (see ingestion.publish).
-
-Notifier: CSCW_NOTIFIER selects where failures and missed deadlines are announced:
-  log (default)            the Python log (and so the Airflow task log)
-  email                    SMTP: CSCW_SMTP_HOST[:CSCW_SMTP_PORT], CSCW_NOTIFY_EMAIL_TO, CSCW_NOTIFY_EMAIL_FROM
-  teams                    an incoming-webhook POST to CSCW_TEAMS_WEBHOOK_URL
-  package.module:function  any callable(subject, body)
-Several can be combined with commas ("log,teams"). A notifier that fails is logged, never raised: a broken
-webhook must not hide the original failure.
+updates its row (idempotent). This module is the only one that writes it.
 """
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
-import os
-import smtplib
-import urllib.request
-from collections.abc import Callable
-from datetime import UTC, date, datetime
-from email.message import EmailMessage
+from datetime import date, datetime
 
 log = logging.getLogger("cscw.ops")
 
@@ -56,22 +41,6 @@ create table if not exists ops.pipeline_runs (
 alter table ops.pipeline_runs add column if not exists dbt_nodes jsonb not null default '{}'::jsonb;
 create index if not exists pipeline_runs_published_idx on ops.pipeline_runs (published_at desc)
     where published;
-"""
-
-# One row per authority from the latest published run: what the dashboards show as "data as at".
-DATA_FRESHNESS_VIEW = """
-create or replace view {schema}.data_freshness as
-with latest as (
-    select * from ops.pipeline_runs where published order by published_at desc limit 1
-)
-select
-    e.key::text as la_code,
-    (e.value #>> '{{}}')::date as data_as_at,
-    latest.extract_date as pipeline_extract_date,
-    latest.published_at,
-    latest.run_id
-from latest
-cross join lateral jsonb_each(latest.extracts) as e
 """
 
 
@@ -167,85 +136,85 @@ def get_run(conn, run_id: str) -> dict | None:
     return row[0] if row else None
 
 
-# ---------------------------------------------------------------- notifier
+def node_counts(nodes: dict[str, str]) -> dict[str, int]:
+    """tests passed/failed and models built from {dbt unique_id: status}."""
+    tests = [st for uid, st in nodes.items() if uid.startswith(("test.", "unit_test."))]
+    models = [st for uid, st in nodes.items() if uid.startswith("model.")]
+    return {
+        "tests_passed": sum(st in ("pass", "warn") for st in tests),
+        "tests_failed": sum(st in ("fail", "error") for st in tests),
+        "models_built": sum(st == "success" for st in models),
+    }
 
 
-def _notify_log(subject: str, body: str) -> None:
-    log.error("%s\n%s", subject, body)
+def record_dbt_nodes(conn, run_id: str, nodes: dict[str, str]) -> dict[str, int]:
+    """Merge dbt node statuses into the run and recompute its test/model counts. Per-node, so Cosmos
+    tasks (one per model, possibly retried) and a single `dbt build` record the same way."""
+    if not nodes:
+        return {}
+    ensure_ops(conn)
+    with conn.cursor() as cur:
+        cur.execute("select dbt_nodes from ops.pipeline_runs where run_id = %s for update", (run_id,))
+        row = cur.fetchone()
+        merged = {**(row[0] if row else {}), **nodes}
+        counts = node_counts(merged)
+        cur.execute(
+            """update ops.pipeline_runs set dbt_nodes = %s::jsonb, tests_passed = %s, tests_failed = %s,
+                   models_built = %s where run_id = %s""",
+            (
+                json.dumps(merged),
+                counts["tests_passed"],
+                counts["tests_failed"],
+                counts["models_built"],
+                run_id,
+            ),
+        )
+    conn.commit()
+    return counts
 
 
-def _notify_email(subject: str, body: str) -> None:
-    host = os.environ["CSCW_SMTP_HOST"]
-    port = int(os.environ.get("CSCW_SMTP_PORT", "25"))
-    msg = EmailMessage()
-    msg["Subject"] = subject
-    msg["From"] = os.environ.get("CSCW_NOTIFY_EMAIL_FROM", "cscw-pipeline@localhost")
-    msg["To"] = os.environ["CSCW_NOTIFY_EMAIL_TO"]
-    msg.set_content(body)
-    with smtplib.SMTP(host, port, timeout=30) as smtp:
-        if os.environ.get("CSCW_SMTP_STARTTLS", "").lower() in ("1", "true", "yes"):
-            smtp.starttls()
-        user = os.environ.get("CSCW_SMTP_USER")
-        if user:
-            smtp.login(user, os.environ.get("CSCW_SMTP_PASSWORD", ""))
-        smtp.send_message(msg)
+def record_load(conn, run_id: str, summary: dict) -> None:
+    """Merge one authority's load summary into the run (idempotent per authority: retries overwrite)."""
+    ensure_ops(conn)
+    with conn.cursor() as cur:
+        cur.execute(
+            """update ops.pipeline_runs set
+                   batches = batches || jsonb_build_object(%s::text, %s::jsonb)
+               where run_id = %s""",
+            (summary["la_code"], json.dumps(summary), run_id),
+        )
+        cur.execute(
+            """update ops.pipeline_runs set
+                   rows_loaded = (select coalesce(sum((v->>'rows_loaded')::bigint), 0)
+                                  from jsonb_each(batches) as e(k, v)),
+                   rows_quarantined = (select coalesce(sum((v->>'rows_quarantined')::bigint), 0)
+                                       from jsonb_each(batches) as e(k, v))
+               where run_id = %s""",
+            (run_id,),
+        )
+    conn.commit()
 
 
-def _notify_teams(subject: str, body: str) -> None:
-    url = os.environ["CSCW_TEAMS_WEBHOOK_URL"]
-    payload = json.dumps({"text": f"**{subject}**\n\n{body}"}).encode()
-    req = urllib.request.Request(url, data=payload, headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as resp:
-        resp.read()
-
-
-_BUILTIN: dict[str, Callable[[str, str], None]] = {
-    "log": _notify_log,
-    "email": _notify_email,
-    "teams": _notify_teams,
-}
-
-
-def notifiers(spec: str | None = None) -> list[Callable[[str, str], None]]:
-    spec = spec if spec is not None else os.environ.get("CSCW_NOTIFIER", "log")
-    out = []
-    for name in (s.strip() for s in spec.split(",")):
-        if not name:
-            continue
-        if name in _BUILTIN:
-            out.append(_BUILTIN[name])
-        elif ":" in name:
-            module, func = name.split(":", 1)
-            out.append(getattr(importlib.import_module(module), func))
-        else:
-            raise ValueError(f"unknown notifier {name!r} (log, email, teams or module:function)")
-    return out
-
-
-def notify(subject: str, body: str, spec: str | None = None) -> int:
-    """Send to every configured notifier; returns how many succeeded. Never raises."""
-    sent = 0
-    try:
-        targets = notifiers(spec)
-    except Exception as err:  # a misconfigured notifier must not mask the failure being reported
-        log.exception("notifier configuration error: %s", err)
-        targets = [_notify_log]
-    for target in targets:
-        try:
-            target(subject, body)
-            sent += 1
-        except Exception:
-            log.exception("notifier %s failed", getattr(target, "__name__", target))
-    return sent
-
-
-async def deadline_missed(context: dict | None = None, **kwargs) -> None:
-    """Airflow DeadlineAlert callback (runs in the triggerer): the marts were not published in time."""
-    dag_run = (context or {}).get("dag_run")
-    run_id = getattr(dag_run, "run_id", None) or (context or {}).get("run_id") or "?"
-    deadline = kwargs.get("deadline", "the configured deadline")
-    notify(
-        f"cscw nightly: marts not published by {deadline}",
-        f"Run {run_id} had not published the marts by {deadline} "
-        f"({datetime.now(UTC).isoformat(timespec='seconds')}). BI still shows the previous night.",
+def mark_published(cur, run_id: str, extracts: dict[str, str]) -> None:
+    """Inside the publish transaction: the run published these extracts (la_code -> extract date)."""
+    cur.execute(
+        """update ops.pipeline_runs set published = true, published_at = now(), status = 'published',
+           extracts = %s::jsonb where run_id = %s""",
+        (json.dumps(extracts), run_id),
     )
+
+
+def finish_run(conn, run_id: str) -> dict:
+    """Close the run record: finished_at, total duration, and failed unless published."""
+    ensure_ops(conn)
+    with conn.cursor() as cur:
+        cur.execute(
+            """update ops.pipeline_runs set finished_at = now(),
+                   status = case when published then 'published' else 'failed' end,
+                   durations = durations || jsonb_build_object('total',
+                       round(extract(epoch from now() - started_at)::numeric, 2))
+               where run_id = %s""",
+            (run_id,),
+        )
+    conn.commit()
+    return get_run(conn, run_id) or {}

@@ -1,29 +1,45 @@
 """Write-audit-publish for the marts.
 
-dbt builds the marts into a build schema (`var('marts_schema')`, default here `marts__build`) and tests
-them there. Only when every test passed does `publish()` swap the build schema into `marts` in ONE
-transaction: BI sessions see either the whole previous night or the whole new one, never a mix, and a
-failed or running build never touches `marts`.
+dbt builds the marts into the build's own schema (`var('marts_schema')`: `marts__build_<build id>`, see
+ingestion.builds) and tests them there. Only when every test passed does `publish()` swap that schema into
+`marts` in ONE transaction: BI sessions see either the whole previous publish or the whole new one, never
+a mix, and a failed or running build never touches `marts`. Every publish (`cscw build`, `cscw nightly`,
+the DAG) goes through here, so `marts.data_freshness` always says what the marts are "as at".
 
 The swap renames schemas, so objects keep their OIDs: tables, their grants and views inside `marts`
-that reference other `marts` objects all move with it. The previous night stays as `marts__previous`
-until the next publish, so a manual rollback is one more swap (docs/operations.md).
+that reference other `marts` objects all move with it. The previous publish stays as `marts__previous`
+until the next one, so a manual rollback is one more swap (docs/operations.md).
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
-from ingestion import ops
+from ingestion import builds, ops
+from ingestion.names import MARTS, PREVIOUS_SCHEMA, REPORTER_ROLE
 
 log = logging.getLogger("cscw.publish")
 
-MARTS = "marts"
-BUILD_SCHEMA = "marts__build"
-PREVIOUS_SCHEMA = "marts__previous"
-REPORTER_ROLE = "reporter"  # the BI role: reads `marts` only
+# "Data as at" for dashboards, one row per authority, from the latest publish: the extract staging read
+# for each authority in that build; for a nightly run also its night (pipeline_extract_date).
+DATA_FRESHNESS_VIEW = """
+create or replace view {schema}.data_freshness as
+with latest as (
+    select * from ops.builds where status = 'published' order by published_at desc limit 1
+)
+select
+    bb.la_code,
+    max(bb.extract_date) as data_as_at,
+    run.extract_date as pipeline_extract_date,
+    latest.published_at,
+    coalesce(latest.run_id, latest.build_id) as run_id
+from latest
+inner join ops.build_batches as bb on latest.build_id = bb.build_id
+left join ops.pipeline_runs as run on latest.run_id = run.run_id
+where latest.as_at_extract_date is null or bb.extract_date <= latest.as_at_extract_date
+group by bb.la_code, run.extract_date, latest.published_at, latest.run_id, latest.build_id
+"""
 
 
 class PublishError(RuntimeError):
@@ -50,24 +66,6 @@ def _relation_count(cur, schema: str) -> int:
     return cur.fetchone()[0]
 
 
-def reset_build_schema(conn, build_schema: str = BUILD_SCHEMA) -> None:
-    """Drop any leftover build schema so a night never publishes a previous night's objects."""
-    with conn.cursor() as cur:
-        cur.execute(f'drop schema if exists "{build_schema}" cascade')
-    conn.commit()
-
-
-def latest_extracts(cur) -> dict[str, str]:
-    """la_code -> the newest loaded extract date: what the published marts are "as at"."""
-    cur.execute("select to_regclass('raw._batches')")
-    if cur.fetchone()[0] is None:
-        return {}
-    cur.execute(
-        "select la_code, max(extract_date)::text from raw._batches where status = 'loaded' group by 1"
-    )
-    return dict(cur.fetchall())
-
-
 def grant_reporter(cur, schema: str = MARTS) -> bool:
     """Re-apply the BI role's read grants on `schema` (same SQL as the KPI macro grant_reporter)."""
     cur.execute("select 1 from pg_roles where rolname = %s", (REPORTER_ROLE,))
@@ -82,33 +80,35 @@ def grant_reporter(cur, schema: str = MARTS) -> bool:
     return True
 
 
-def publish(conn, *, run_id: str | None = None, build_schema: str = BUILD_SCHEMA) -> PublishResult:
-    """Swap `build_schema` into `marts` in one transaction; record the run as published in the same one."""
-    if build_schema == MARTS:
+def publish(conn, build: builds.Build) -> PublishResult:
+    """Swap the build's schema into `marts` in one transaction; the build (and its nightly run, if any)
+    is recorded as published in the same one. Refuses unless the build still holds the build lock and
+    every batch it read is still the loaded one."""
+    schema = build.build_schema
+    if schema == MARTS:
         raise PublishError("the build schema cannot be `marts` itself")
     ops.ensure_ops(conn)
+    builds.ensure_tables(conn)
     with conn.cursor() as cur:
-        # One publisher at a time (two Airflow runs, or a CLI run beside the DAG).
+        # One publisher at a time, and never a build that lost the lock or read a replaced extract.
         cur.execute("select pg_advisory_xact_lock(hashtext('cscw.publish'))")
-        if not _schema_exists(cur, build_schema):
-            raise PublishError(f"nothing to publish: schema {build_schema} does not exist")
-        relations = _relation_count(cur, build_schema)
+        builds.check_can_publish(cur, build)
+        if not _schema_exists(cur, schema):
+            raise PublishError(f"nothing to publish: schema {schema} does not exist")
+        relations = _relation_count(cur, schema)
         if relations == 0:
-            raise PublishError(f"nothing to publish: schema {build_schema} is empty")
+            raise PublishError(f"nothing to publish: schema {schema} is empty")
         cur.execute(f'drop schema if exists "{PREVIOUS_SCHEMA}" cascade')
         had_marts = _schema_exists(cur, MARTS)
         if had_marts:
             cur.execute(f'alter schema "{MARTS}" rename to "{PREVIOUS_SCHEMA}"')
-        cur.execute(f'alter schema "{build_schema}" rename to "{MARTS}"')
-        if run_id is not None:
-            cur.execute(
-                """update ops.pipeline_runs set published = true, published_at = now(), status = 'published',
-                   extracts = %s::jsonb where run_id = %s""",
-                (json.dumps(latest_extracts(cur)), run_id),
-            )
+        cur.execute(f'alter schema "{schema}" rename to "{MARTS}"')
+        builds.mark_published(cur, build.build_id)
+        if build.run_id is not None:
+            ops.mark_published(cur, build.run_id, builds.extracts(cur, build.build_id))
         # The freshness view lives in the swapped schema, so it is (re)created with every publish.
-        cur.execute(ops.DATA_FRESHNESS_VIEW.format(schema=f'"{MARTS}"'))
+        cur.execute(DATA_FRESHNESS_VIEW.format(schema=f'"{MARTS}"'))
         grant_reporter(cur, MARTS)
     conn.commit()
-    log.info("published %s relations from %s into %s", relations, build_schema, MARTS)
+    log.info("published %s relations from %s into %s", relations, schema, MARTS)
     return PublishResult(relations=relations, previous_kept=had_marts)

@@ -28,10 +28,17 @@ from psycopg2 import sql
 from ingestion.dbt_runner import PROJECT_DIR
 
 STATE_TABLE = "ops.warehouse_definition"
-# vars that only say where the marts go (write-audit-publish), not how anything is computed
-_PLACEMENT_VARS = {"marts_schema"}
+# vars that only say where the marts go (write-audit-publish) and which build reads which batches, not how
+# anything is computed
+_PLACEMENT_VARS = {"marts_schema", "build_id"}
 
-HISTORY_FILES = ("macros/history.sql", "models/staging/history", "models/staging/_raw__sources.yml")
+HISTORY_FILES = (
+    "macros/history.sql",
+    "macros/model_batches.sql",
+    "models/staging/history",
+    "models/staging/_raw__sources.yml",
+    "models/staging/ref/stg_raw__build_batches.sql",
+)
 WAREHOUSE_FILES = (
     "dbt_project.yml",
     "macros",

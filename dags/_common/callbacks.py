@@ -11,19 +11,22 @@ from _common.config import WAREHOUSE_CONN_ID, nightly_config
 
 
 def warehouse_url() -> str:
-    """The warehouse URL from the Airflow connection `cscw_warehouse` (the same one Cosmos uses),
-    falling back to CSCW_DATABASE_URL / the embedded database when no such connection exists."""
+    """The warehouse URL: the Airflow connection `cscw_warehouse`, the one source for every task and
+    for Cosmos. A missing or incomplete connection fails the task at once with what to set; the worker
+    never falls back to another database."""
     from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
 
     try:
         conn = Connection.get(WAREHOUSE_CONN_ID)
-    except Exception:  # AirflowNotFoundException: no connection configured
-        conn = None
-    if conn is not None and conn.host:
-        return conn.get_uri()
-    from ingestion.db import database_url
-
-    return database_url()
+    except AirflowNotFoundException as err:
+        raise RuntimeError(
+            f"the Airflow connection {WAREHOUSE_CONN_ID!r} is not configured: set "
+            f"AIRFLOW_CONN_{WAREHOUSE_CONN_ID.upper()} (a postgres:// URL) or add it in the UI"
+        ) from err
+    if not conn.host:
+        raise RuntimeError(f"the Airflow connection {WAREHOUSE_CONN_ID!r} has no host")
+    return conn.get_uri()
 
 
 def night(context) -> date:
@@ -47,14 +50,14 @@ def landing(context) -> Path:
 
 def on_task_failure(context) -> None:
     """Record the failing task and its reason in ops.pipeline_runs and notify (after the last retry)."""
-    from ingestion.pipeline import record_failure
+    from ingestion.pipeline.records import record_failure
 
     ti = context.get("task_instance") or context.get("ti")
     step = getattr(ti, "task_id", "unknown")
     error = context.get("exception") or "task failed (no exception in context)"
     try:
         url = warehouse_url()
-    except Exception:
+    except Exception:  # the warehouse itself is what failed: the notifier still hears of it
         url = None
     record_failure(url, context["run_id"], step, error)
 
@@ -62,6 +65,9 @@ def on_task_failure(context) -> None:
 def record_cosmos_results(project_dir: str, context=None, **_kwargs) -> None:
     """Cosmos operator callback: record the node statuses of this task's dbt run (run_results.json),
     so ops.pipeline_runs shows tests passed/failed. Called by Cosmos whether dbt succeeded or not."""
-    from ingestion.pipeline import record_dbt_nodes, run_results_nodes
+    from ingestion.pipeline.dbt_steps import heartbeat
+    from ingestion.pipeline.records import record_dbt_nodes, run_results_nodes
 
-    record_dbt_nodes(warehouse_url(), context["run_id"], run_results_nodes(project_dir))
+    url = warehouse_url()
+    record_dbt_nodes(url, context["run_id"], run_results_nodes(project_dir))
+    heartbeat(url, context["run_id"])  # keeps this run's build lock alive between tasks

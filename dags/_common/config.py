@@ -22,8 +22,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-DAG_ID = "nightly_case_extract"
-WAREHOUSE_CONN_ID = "cscw_warehouse"
+from ingestion.names import DEFAULT_NIGHTLY_CRON, DEFAULT_NIGHTLY_TIMEZONE, NIGHTLY_DAG_ID, WAREHOUSE_CONN_ID
+
+DAG_ID = NIGHTLY_DAG_ID
+__all__ = ["DAG_ID", "WAREHOUSE_CONN_ID", "NightlyConfig", "nightly_config"]
 
 
 def _int(name: str, default: int) -> int:
@@ -54,8 +56,8 @@ class NightlyConfig:
 
 def nightly_config() -> NightlyConfig:
     return NightlyConfig(
-        cron=os.environ.get("CSCW_NIGHTLY_CRON", "0 2 * * *"),
-        timezone=os.environ.get("CSCW_NIGHTLY_TIMEZONE", "Europe/London"),
+        cron=os.environ.get("CSCW_NIGHTLY_CRON", DEFAULT_NIGHTLY_CRON),
+        timezone=os.environ.get("CSCW_NIGHTLY_TIMEZONE", DEFAULT_NIGHTLY_TIMEZONE),
         sensor_timeout_minutes=_int("CSCW_SENSOR_TIMEOUT_MINUTES", 240),
         sensor_poke_seconds=_int("CSCW_SENSOR_POKE_SECONDS", 300),
         retries=_int("CSCW_TASK_RETRIES", 2),

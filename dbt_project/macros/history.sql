@@ -3,9 +3,13 @@
     batch ids and line numbers churn nightly). One row per version: valid_from is the first extract
     that had it, valid_to the first later extract that did not (changed or gone), null while current.
 
-    Incremental: a run reads only the snapshots after the last extract it has recorded a change for,
-    plus the current versions, so a night costs one snapshot, and writes only what changed (merge on
-    la_code, source_id, valid_from). A full refresh replays every loaded snapshot in raw.
+    Reads only the build's batches (macro build_batches). Incremental: a run starts again from each
+    authority's earliest extract it has not read (macros/model_batches.sql): normally the new night; for
+    a night re-sent with corrected files, or an older night loaded after newer ones, that night. It
+    reads the snapshots from there on plus the versions current at the extract before, deletes its
+    versions that began from there on (pre-hook) and writes the new versions and the ones whose end
+    changed (merge on la_code, source_id, valid_from). So a night costs one snapshot, and a correction
+    or a backfill costs the snapshots from its date on. A full refresh replays every batch.
     Versions are "islands" of consecutive extracts with the same content.
 
     person_column / parent_column name the raw columns saying whose record each version is (the child's
@@ -26,19 +30,25 @@
 with batches as (
     select
         la_code,
+        batch_id,
         extract_date,
         row_number() over (partition by la_code order by extract_date) as batch_ordinal
-    from {{ source('raw', '_batches') }}
-    where status = 'loaded'
+    from ({{ build_batches() }}) as pinned
 ),
 
 {% if is_incremental() -%}
-processed as (
+restarts as (
+    {{ restart_dates() }}
+),
+
+-- the extract before the restart, already read: the versions current then carry on
+previous as (
     select
-        la_code,
-        max(greatest(valid_from, coalesce(valid_to, valid_from))) as last_date
-    from {{ this }}
-    group by la_code
+        rs.la_code,
+        max(b.extract_date) as last_date
+    from restarts as rs
+    inner join batches as b on rs.la_code = b.la_code and b.extract_date < rs.restart_date
+    group by rs.la_code
 ),
 
 open_versions as (
@@ -49,10 +59,11 @@ open_versions as (
         h.person_id,
         h.parent_id,
         h.valid_from,
+        h.valid_to,
         p.last_date
     from {{ this }} as h
-    inner join processed as p on h.la_code = p.la_code
-    where h.valid_to is null
+    inner join previous as p on h.la_code = p.la_code
+    where h.valid_from <= p.last_date and (h.valid_to is null or h.valid_to > p.last_date)
 ),
 
 {% endif -%}
@@ -65,14 +76,15 @@ observations as (
         r._extract_date as extract_date,
         md5(cast(row({% for c in contract_columns %}r.{{ c }}{{ ", " if not loop.last }}{% endfor %}) as text))
             as content_hash,
-        cast(null as date) as carried_from
+        cast(null as date) as carried_from,
+        cast(null as date) as stored_valid_to
     from {{ raw_relation }} as r
-    inner join batches as b on r._la_code = b.la_code and r._extract_date = b.extract_date
+    inner join batches as b
+        on r._la_code = b.la_code and r._extract_date = b.extract_date and r._batch_id = b.batch_id
     {% if is_incremental() -%}
-    left join processed as p on r._la_code = p.la_code
-    where p.last_date is null or r._extract_date > p.last_date
+    inner join restarts as rs on r._la_code = rs.la_code and r._extract_date >= rs.restart_date
     union all
-    -- the current versions, as seen at the last extract already processed
+    -- the versions current at the extract before the restart, as seen then
     select
         la_code,
         source_id,
@@ -80,7 +92,8 @@ observations as (
         parent_id,
         last_date as extract_date,
         content_hash,
-        valid_from as carried_from
+        valid_from as carried_from,
+        valid_to as stored_valid_to
     from open_versions
     {%- endif %}
 ),
@@ -94,6 +107,7 @@ numbered as (
         o.parent_id,
         o.extract_date,
         o.carried_from,
+        o.stored_valid_to,
         b.batch_ordinal,
         b.batch_ordinal - row_number() over (
             partition by o.la_code, o.source_id, o.content_hash order by o.extract_date
@@ -112,7 +126,8 @@ islands as (
         min(parent_id) as parent_id,
         min(extract_date) as first_seen,
         max(batch_ordinal) as last_ordinal,
-        min(carried_from) as carried_from
+        min(carried_from) as carried_from,
+        max(stored_valid_to) as stored_valid_to
     from numbered
     group by la_code, source_id, content_hash, island
 )
@@ -128,7 +143,7 @@ select
 from islands as i
 left join batches as nb on i.la_code = nb.la_code and i.last_ordinal + 1 = nb.batch_ordinal
 {% if is_incremental() -%}
--- write only what changed: new versions, and current versions that have now ended
-where i.carried_from is null or nb.extract_date is not null
+-- write only what changed: new versions, and carried versions whose end moved
+where i.carried_from is null or nb.extract_date is distinct from i.stored_valid_to
 {%- endif %}
 {%- endmacro %}

@@ -8,7 +8,12 @@
        (child_key null: its person is missing from ssd_person), which is recomputed every night;
     2. the model's SQL keeps only the source rows of those children ({{ is_changed_child(...) }} in each
        fact's first CTE) and the rows are appended;
-    3. post-hook (record_fact_watermark): the fact is now built from each authority's latest extract.
+    3. post-hook (record_fact_watermark): the fact is now built from each authority's latest extract
+       among the build's batches (what the build read, never a load that committed meanwhile).
+
+    An authority with a batch the fact has not read dated on or before its watermark (a night re-sent
+    with corrected files, an older night loaded after newer ones) is recomputed whole: which of its
+    children the earlier nights' rows reached is no longer known (rewound_authorities).
 
     "Changed" (changed_children, from int_child_change_events): a record of the child's changed, appeared
     or disappeared in a later extract (int_child_changes, from the content-hashed history), or time moved
@@ -32,6 +37,7 @@
         extract_date date not null,
         primary key (model_name, la_code)
     );
+    {{ create_model_batches_table() }};
     select pg_advisory_unlock(7305002)
 {%- endmacro %}
 
@@ -51,6 +57,16 @@
         and (wm.extract_date is null or events.change_date > wm.extract_date)
 {%- endmacro %}
 
+{#- Authorities whose fact rows are recomputed whole: a batch the fact has not read is dated on or
+    before the extract it was last built from (macros/model_batches.sql). -#}
+{% macro rewound_authorities() -%}
+    select rs.la_code
+    from ({{ restart_dates() }}) as rs
+    inner join {{ fact_watermark_table() }} as wm
+        on wm.model_name = '{{ this.identifier }}' and rs.la_code = wm.la_code
+    where rs.restart_date <= wm.extract_date
+{%- endmacro %}
+
 {#- dbt records a model's dependencies when it parses it, with is_incremental() false: name the models
     the incremental branch reads so they are always built first. -#}
 {% macro _incremental_fact_refs() -%}
@@ -66,6 +82,7 @@
     {%- if is_incremental() -%}
         (
             ({{ la_code }}, {{ person_id }}) in ({{ changed_children() }})
+            or {{ la_code }} in ({{ rewound_authorities() }})
             or {{ person_id }} is null
             or not exists (
                 select from {{ ref('int_person') }} as known
@@ -82,6 +99,7 @@
         delete from {{ this }} as f
         where
             f.child_key is null
+            or f.la_code in ({{ rewound_authorities() }})
             or (f.la_code, f.child_key) in (
                 select changed.la_code, {{ child_key('changed.la_code', 'changed.person_id') }}
                 from ({{ changed_children() }}) as changed

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+
+LOCKED_EXIT = 75  # another build holds the warehouse build lock: try again later (EX_TEMPFAIL)
 
 HELP = (
     "build the dbt warehouse (seeds, models, tests) against the configured database; the marts are built in "
@@ -18,23 +21,36 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, help="dbt threads (default from the profile: 4)")
     parser.add_argument("--url", help="database URL (default: CSCW_DATABASE_URL or the embedded database)")
     parser.add_argument(
+        "--lock-wait",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait this long for another build of the warehouse to finish (default: fail at once)",
+    )
+    parser.add_argument(
         "--no-publish", action="store_true", help="build and test only; leave the published marts as they are"
     )
 
 
 def run(args: argparse.Namespace) -> int:
     from ingestion.build import build_and_publish
+    from ingestion.builds import BuildLocked
 
     started = time.monotonic()
     partial = bool(args.select or args.exclude)
-    result, published = build_and_publish(
-        args.url,
-        publish=not (args.no_publish or partial),
-        select=args.select,
-        exclude=args.exclude,
-        full_refresh=args.full_refresh,
-        threads=args.threads,
-    )
+    try:
+        result, published = build_and_publish(
+            args.url,
+            publish=not (args.no_publish or partial),
+            lock_wait=args.lock_wait,
+            select=args.select,
+            exclude=args.exclude,
+            full_refresh=args.full_refresh,
+            threads=args.threads,
+        )
+    except BuildLocked as err:
+        print(f"not built: {err}", file=sys.stderr)
+        return LOCKED_EXIT
     print(result.summary())
     print(f"took {time.monotonic() - started:.1f}s; artifacts in {result.target_path}")
     if published:

@@ -31,9 +31,11 @@ def _say(msg: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingestion import airflow_env, pipeline
+    from ingestion import airflow_env
     from ingestion.config import settings
     from ingestion.db import database_url
+    from ingestion.pipeline.dbt_steps import prepare_dbt
+    from ingestion.pipeline.landing import extract_dir, manifest_ready
 
     started = time.monotonic()
     s = settings()
@@ -41,8 +43,8 @@ def run(args: argparse.Namespace) -> int:
     _say(f"1/5 starting the warehouse database (CSCW_HOME={s.home})")
     url = database_url(s)
 
-    folder = pipeline.extract_dir(s.landing_dir, DEMO_LA, extract_date)
-    if pipeline.manifest_ready(s.landing_dir, DEMO_LA, extract_date):
+    folder = extract_dir(s.landing_dir, DEMO_LA, extract_date)
+    if manifest_ready(s.landing_dir, DEMO_LA, extract_date):
         _say(f"2/5 extract already in the landing area: {folder}")
     else:
         from ingestion.generator import generate
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         )
 
     _say("3/5 preparing dbt (the manifest Cosmos renders the DAG from)")
-    pipeline.prepare_dbt()
+    prepare_dbt()
 
     _say("4/5 running the Airflow DAG nightly_case_extract with dag.test()")
     # Cosmos watcher mode: one `dbt build` mirrored into a task per model, about twice as fast as a

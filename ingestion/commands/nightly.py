@@ -34,14 +34,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ingestion import pipeline
     from ingestion.config import settings
+    from ingestion.pipeline.dbt_steps import prepare_dbt
+    from ingestion.pipeline.nightly import run_nightly
 
     if args.prepare:
-        print(f"manifest written: {pipeline.prepare_dbt()}")
+        print(f"manifest written: {prepare_dbt()}")
         return 0
     path = args.path or settings().landing_dir
-    result = pipeline.run_nightly(
+    result = run_nightly(
         path,
         args.url,
         extract_date=args.extract_date,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ingestion import pipeline
+from ingestion.pipeline.dbt_steps import prepare_dbt
 
 
 @pytest.fixture(scope="session")
 def dbt_manifest():
-    return pipeline.prepare_dbt()
+    return prepare_dbt()

@@ -113,7 +113,7 @@ def history(nights):
     out["n2_batches"] = q(night.url, "select count(*) from raw._batches")[0][0]
 
     # re-running the night's load (the DAG's load_extract step) finds nothing new to load
-    from ingestion.pipeline import load_authority
+    from ingestion.pipeline.loading import load_authority
 
     out["n2_again"] = load_authority(night.landing, LA, d[1], night.url)
     out["n2_again_marts"] = marts_snapshot(night.url)

@@ -9,13 +9,17 @@ from datetime import date
 import psycopg2
 import pytest
 
-from ingestion import ops, pipeline, publish
+from ingestion import builds, notify, ops, publish
+from ingestion.db import connect
+from ingestion.pipeline.landing import authorities, latest_complete_date, manifest_ready
+from ingestion.pipeline.loading import pending_extracts
+from ingestion.pipeline.records import finish, record_dbt_nodes, record_failure, record_load, record_start
 from tests.conftest import query as _q
 
 
 @pytest.fixture
 def marts_db(db_url):
-    """marts holds night 1 (v=1, with a view over it); marts__build holds night 2 (v=2)."""
+    """marts holds night 1 (v=1, with a view over it); the started build's schema holds night 2 (v=2)."""
     _q(
         db_url,
         """
@@ -23,29 +27,44 @@ def marts_db(db_url):
         create table marts.kpi (v int);
         insert into marts.kpi values (1);
         create view marts.kpi_view as select v * 10 as v10 from marts.kpi;
-        create schema marts__build;
-        create table marts__build.kpi (v int);
-        insert into marts__build.kpi values (2);
-        create view marts__build.kpi_view as select v * 10 as v10 from marts__build.kpi;
         create schema raw;
-        create table raw._batches (la_code text, extract_date date, status text);
-        insert into raw._batches values ('888', '2026-01-01', 'loaded'), ('888', '2026-01-02', 'loaded'),
-            ('888', '2026-01-03', 'rejected'), ('855', '2026-01-02', 'loaded');
+        create table raw._batches (batch_id bigint, la_code text, extract_date date, status text);
+        insert into raw._batches values (1, '888', '2026-01-01', 'loaded'),
+            (2, '888', '2026-01-02', 'loaded'), (3, '888', '2026-01-03', 'rejected'),
+            (4, '855', '2026-01-02', 'loaded');
         """,
     )
     return db_url
 
 
+def _create_schema(url: str, build: builds.Build) -> None:
+    _q(url, f'create schema "{build.build_schema}"')
+
+
+def _build_for(url: str, run_id: str | None) -> builds.Build:
+    with connect(url) as conn:
+        build = builds.start(conn, "test", run_id=run_id)
+    _create_schema(url, build)
+    s = build.build_schema
+    _q(
+        url,
+        f"""create table "{s}".kpi (v int); insert into "{s}".kpi values (2);
+            create view "{s}".kpi_view as select v * 10 as v10 from "{s}".kpi""",
+    )
+    return build
+
+
 def test_publish_swaps_the_build_schema_in_and_records_the_run(marts_db):
-    pipeline.record_start(marts_db, "run-1", date(2026, 1, 2), ["855", "888"], "cli")
-    with pipeline.connect(marts_db) as conn:
-        result = publish.publish(conn, run_id="run-1")
+    record_start(marts_db, "run-1", date(2026, 1, 2), ["855", "888"], "cli")
+    build = _build_for(marts_db, "run-1")
+    with connect(marts_db) as conn:
+        result = publish.publish(conn, build)
     assert result.relations == 2 and result.previous_kept
     assert _q(marts_db, "select v from marts.kpi") == [(2,)]
     # the view moved with its schema and reads the new table
     assert _q(marts_db, "select v10 from marts.kpi_view") == [(20,)]
     assert _q(marts_db, "select v from marts__previous.kpi") == [(1,)]
-    assert _q(marts_db, "select count(*) from pg_namespace where nspname = 'marts__build'") == [(0,)]
+    assert _q(marts_db, "select count(*) from pg_namespace where nspname like 'marts\\_\\_build%'") == [(0,)]
     run = _q(marts_db, "select status, published, extracts from ops.pipeline_runs where run_id = 'run-1'")
     assert run == [("published", True, {"888": "2026-01-02", "855": "2026-01-02"})]
     fresh = _q(marts_db, "select la_code, data_as_at::text, run_id from marts.data_freshness order by 1")
@@ -53,9 +72,10 @@ def test_publish_swaps_the_build_schema_in_and_records_the_run(marts_db):
 
 
 def test_publish_without_a_build_refuses_and_leaves_marts_alone(marts_db):
-    _q(marts_db, "drop schema marts__build cascade")
-    with pipeline.connect(marts_db) as conn, pytest.raises(publish.PublishError, match="nothing to publish"):
-        publish.publish(conn, run_id="run-x")
+    with connect(marts_db) as conn:
+        build = builds.start(conn, "test")
+    with connect(marts_db) as conn, pytest.raises(publish.PublishError, match="nothing to publish"):
+        publish.publish(conn, build)
     assert _q(marts_db, "select v from marts.kpi") == [(1,)]
 
 
@@ -69,32 +89,31 @@ def test_a_failed_swap_rolls_back_whole(marts_db):
         marts_db,
         "create table ops.pipeline_runs (run_id text primary key, published boolean check (not published))",
     )
-    with pipeline.connect(marts_db) as conn, pytest.raises(psycopg2.Error):
-        publish.publish(conn, run_id="run-1")
+    build = _build_for(marts_db, "run-1")
+    with connect(marts_db) as conn, pytest.raises(psycopg2.Error):
+        publish.publish(conn, build)
     assert _q(marts_db, "select v from marts.kpi") == [(1,)]
-    assert _q(marts_db, "select v from marts__build.kpi") == [(2,)]
+    assert _q(marts_db, f'select v from "{build.build_schema}".kpi') == [(2,)]
 
 
 def test_run_record_keeps_the_first_failure_and_counts_dbt_nodes(db_url):
-    pipeline.record_start(db_url, "run-2", date(2026, 1, 3), ["888"], "airflow")
-    pipeline.record_load(db_url, "run-2", {"la_code": "888", "rows_loaded": 10, "rows_quarantined": 1})
-    pipeline.record_load(db_url, "run-2", {"la_code": "855", "rows_loaded": 5, "rows_quarantined": 0})
-    pipeline.record_load(
-        db_url, "run-2", {"la_code": "888", "rows_loaded": 12, "rows_quarantined": 0}
-    )  # retry
-    pipeline.record_dbt_nodes(db_url, "run-2", {"model.cscw.a": "success", "test.cscw.t1": "pass"})
-    pipeline.record_dbt_nodes(db_url, "run-2", {"test.cscw.t2": "fail", "test.cscw.t1": "pass"})
-    with pipeline.connect(db_url) as conn:
+    record_start(db_url, "run-2", date(2026, 1, 3), ["888"], "airflow")
+    record_load(db_url, "run-2", {"la_code": "888", "rows_loaded": 10, "rows_quarantined": 1})
+    record_load(db_url, "run-2", {"la_code": "855", "rows_loaded": 5, "rows_quarantined": 0})
+    record_load(db_url, "run-2", {"la_code": "888", "rows_loaded": 12, "rows_quarantined": 0})  # retry
+    record_dbt_nodes(db_url, "run-2", {"model.cscw.a": "success", "test.cscw.t1": "pass"})
+    record_dbt_nodes(db_url, "run-2", {"test.cscw.t2": "fail", "test.cscw.t1": "pass"})
+    with connect(db_url) as conn:
         ops.fail_run(conn, "run-2", step="dbt.x_test", error="boom")
         ops.fail_run(conn, "run-2", step="finish_run", error="not published")
-    run = pipeline.finish(db_url, "run-2")
+    run = finish(db_url, "run-2")
     assert run["status"] == "failed" and not run["published"]
     assert (run["failed_step"], run["error"]) == ("dbt.x_test", "boom")
     assert (run["rows_loaded"], run["rows_quarantined"]) == (17, 0)
     assert (run["tests_passed"], run["tests_failed"], run["models_built"]) == (1, 1, 1)
     assert run["finished_at"] and "total" in run["durations"]
     # re-running the night resets the outcome
-    pipeline.record_start(db_url, "run-2", date(2026, 1, 3), ["888"], "airflow")
+    record_start(db_url, "run-2", date(2026, 1, 3), ["888"], "airflow")
     again = _q(db_url, "select status, failed_step, rows_loaded, dbt_nodes from ops.pipeline_runs")
     assert again == [("running", None, 0, {})]
 
@@ -109,13 +128,13 @@ def test_notifier_is_pluggable_and_never_raises(monkeypatch):
 
     mod.broken = broken
     monkeypatch.setitem(sys.modules, "cscw_test_notifier", mod)
-    sent = ops.notify("subject", "body", "cscw_test_notifier:send,cscw_test_notifier:broken,log")
+    sent = notify.notify("subject", "body", "cscw_test_notifier:send,cscw_test_notifier:broken,log")
     assert sent == 2 and seen == [("subject", "body")]
     monkeypatch.setenv("CSCW_NOTIFIER", "no-such-notifier")
-    assert ops.notify("s", "b") == 1  # falls back to the log
+    assert notify.notify("s", "b") == 1  # falls back to the log
     monkeypatch.setenv("CSCW_NOTIFIER", "teams")
     monkeypatch.setenv("CSCW_TEAMS_WEBHOOK_URL", "http://127.0.0.1:9/unreachable")
-    assert ops.notify("s", "b") == 0
+    assert notify.notify("s", "b") == 0
 
 
 def test_record_failure_writes_the_reason_and_notifies(db_url, monkeypatch):
@@ -124,7 +143,7 @@ def test_record_failure_writes_the_reason_and_notifies(db_url, monkeypatch):
     mod.send = lambda subject, body: seen.append(subject)
     monkeypatch.setitem(sys.modules, "cscw_test_notifier2", mod)
     monkeypatch.setenv("CSCW_NOTIFIER", "cscw_test_notifier2:send")
-    pipeline.record_failure(db_url, "run-3", "load_extract", ValueError("bad manifest"))
+    record_failure(db_url, "run-3", "load_extract", ValueError("bad manifest"))
     row = _q(db_url, "select status, failed_step, error from ops.pipeline_runs where run_id = 'run-3'")
     assert row == [("failed", "load_extract", "ValueError: bad manifest")]
     assert seen == ["cscw nightly run failed at load_extract"]
@@ -141,7 +160,7 @@ def test_pending_extracts_backfill_in_date_order(db_url, tmp_path):
     _q(db_url, "insert into raw._batches values ('888', '2026-01-02', 'loaded')")
 
     def pending(day):
-        return [r.extract_date.isoformat() for r in pipeline.pending_extracts(landing, "888", day, db_url)]
+        return [r.extract_date.isoformat() for r in pending_extracts(landing, "888", day, db_url)]
 
     # missed nights after the newest loaded one, oldest first; nothing newer than the run's night
     assert pending(date(2026, 1, 5)) == ["2026-01-03", "2026-01-05"]
@@ -150,7 +169,7 @@ def test_pending_extracts_backfill_in_date_order(db_url, tmp_path):
     assert pending(date(2026, 1, 1)) == ["2026-01-01"]
     # a night already loaded is not loaded again
     assert pending(date(2026, 1, 2)) == []
-    assert pipeline.manifest_ready(landing, "888", date(2026, 1, 3))
-    assert not pipeline.manifest_ready(landing, "888", date(2026, 1, 4))
-    assert pipeline.authorities(landing) == ["888"]
-    assert pipeline.latest_complete_date(landing) == date(2026, 1, 5)
+    assert manifest_ready(landing, "888", date(2026, 1, 3))
+    assert not manifest_ready(landing, "888", date(2026, 1, 4))
+    assert authorities(landing) == ["888"]
+    assert latest_complete_date(landing) == date(2026, 1, 5)

@@ -77,7 +77,7 @@ create table marts.mart_iro_caseloads (la_code text, period_type text, period_st
     professional_id text, fte numeric, children bigint, caseload_per_fte numeric);
 create table marts.mart_cla_review_timeliness (la_code text, month_start date, month_end date, locality text,
     reviews_held bigint, reviews_on_time bigint);
--- As the nightly publish step leaves it (ingestion/ops.py), here for authority 902 only.
+-- As the nightly publish step leaves it (ingestion/publish.py), here for authority 902 only.
 create table marts.data_freshness (la_code text, data_as_at date);
 insert into marts.data_freshness values ('902', '2019-05-01');
 create schema raw;

@@ -13,6 +13,7 @@ import pytest
 from ingestion import publish
 from ingestion.build import prepare_warehouse
 from ingestion.dbt_runner import run_dbt
+from ingestion.names import BUILD_SCHEMA_PREFIX
 
 
 def _as(url: str, user: str, password: str, database: str | None = None) -> str:
@@ -25,10 +26,10 @@ def _make_build_schema(url: str, night: int) -> None:
     """A build schema with one marts relation, granted as every marts model grants itself (dbt)."""
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
-        cur.execute(f'create schema if not exists "{publish.BUILD_SCHEMA}"')
-        cur.execute(f'create table "{publish.BUILD_SCHEMA}".kpi_values as select {night} as night')
+        cur.execute(f'create schema if not exists "{BUILD_SCHEMA_PREFIX}"')
+        cur.execute(f'create table "{BUILD_SCHEMA_PREFIX}".kpi_values as select {night} as night')
     conn.close()
-    run = run_dbt(["run-operation", "grant_reporter", "--args", f"{{schema: {publish.BUILD_SCHEMA}}}"], url)
+    run = run_dbt(["run-operation", "grant_reporter", "--args", f"{{schema: {BUILD_SCHEMA_PREFIX}}}"], url)
     assert run.success, run.summary()
 
 
@@ -67,7 +68,7 @@ def test_reporter_reads_the_published_marts_only(db_url, reader):
             assert cur.fetchall() == [("marts",)]
             for relation in (
                 f"{publish.PREVIOUS_SCHEMA}.kpi_values",
-                f"{publish.BUILD_SCHEMA}.kpi_values",
+                f"{BUILD_SCHEMA_PREFIX}.kpi_values",
                 "raw._batches",
                 "cscw_private.pseudonym_key",
             ):

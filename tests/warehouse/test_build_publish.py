@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg2
 
 from ingestion.cli import main
-from ingestion.publish import BUILD_SCHEMA, MARTS
+from ingestion.names import BUILD_SCHEMA_PREFIX, MARTS
 from tests.warehouse import handmade
 from tests.warehouse.rawdata import create_raw_schema, load_extract
 
@@ -22,10 +22,10 @@ def _marts_tables(url: str) -> dict[str, int]:
         return dict(cur.fetchall())
 
 
-def _schema_exists(url: str, name: str) -> bool:
+def _build_schemas(url: str) -> list[str]:
     with psycopg2.connect(url) as conn, conn.cursor() as cur:
-        cur.execute("select 1 from pg_namespace where nspname = %s", (name,))
-        return cur.fetchone() is not None
+        cur.execute("select nspname from pg_namespace where nspname like %s", (BUILD_SCHEMA_PREFIX + "%",))
+        return [r[0] for r in cur.fetchall()]
 
 
 def test_build_publishes_only_a_passing_build(db_url, capsys):
@@ -36,7 +36,11 @@ def test_build_publishes_only_a_passing_build(db_url, capsys):
     assert "published" in capsys.readouterr().out
     published = _marts_tables(db_url)
     assert "kpi_values" in published and "data_freshness" in published
-    assert not _schema_exists(db_url, BUILD_SCHEMA)
+    assert _build_schemas(db_url) == []  # the build's own schema became `marts`
+    with psycopg2.connect(db_url) as conn, conn.cursor() as cur:
+        # every publish says what the marts are "as at", `cscw build` too
+        cur.execute("select la_code, data_as_at::text from marts.data_freshness")
+        assert cur.fetchall() == [("901", "2019-06-30")]
     with psycopg2.connect(db_url) as conn, conn.cursor() as cur:
         cur.execute("select count(*) from marts.kpi_values where la_code = '901'")
         headline_rows = cur.fetchone()[0]

@@ -2,14 +2,17 @@
     materialized='incremental',
     incremental_strategy='append',
     on_schema_change='fail',
-    indexes=[{'columns': ['la_code', 'change_date']}]
+    indexes=[{'columns': ['la_code', 'change_date']}],
+    pre_hook="{{ delete_from_restart('change_date') }}",
+    post_hook="{{ record_model_batches() }}"
 ) }}
 -- Which children's records changed on which extract date, from the history models: a version of one of
 -- the child's rows began or ended (changed, new or deleted). Rows that name no child are traced to one:
 -- CLA reviews through their period of care, review and conference details through the review or
 -- conference, challenge stages through the challenge, and a change to a professional or a team reaches
 -- every child with an involvement (or conference) there. The incremental facts recompute these children
--- (macros/incremental_facts.sql). Incremental itself: each run adds the events after its latest one.
+-- (macros/incremental_facts.sql). Incremental itself: each run recomputes the events from the earliest
+-- extract it has not read (macros/model_batches.sql: the new night, a corrected night or a late older one).
 {%- set child_tables = ['hist_ssd__person', 'hist_ssd__cla_episodes', 'hist_ssd__cla_placement',
     'hist_ssd__cla_reviews', 'hist_ssd__cla_visits', 'hist_ssd__cp_plans', 'hist_ssd__cp_reviews',
     'hist_ssd__initial_cp_conference', 'hist_ssd__involvements', 'hist_ssd__legal_status', 'hist_ssd__missing',
@@ -19,12 +22,8 @@
     'hist_ssd__sdq_scores'] %}
 with
 {% if is_incremental() -%}
-processed as (
-    select
-        la_code,
-        max(change_date) as last_date
-    from {{ this }}
-    group by la_code
+restarts as (
+    {{ restart_dates() }}
 ),
 
 {% endif -%}
@@ -40,8 +39,8 @@ versions as (
         h.valid_to
     from {{ ref(name) }} as h
     {%- if is_incremental() %}
-    left join processed as p on h.la_code = p.la_code
-    where p.last_date is null or h.valid_from > p.last_date or h.valid_to > p.last_date
+    inner join restarts as rs
+        on h.la_code = rs.la_code and (h.valid_from >= rs.restart_date or h.valid_to >= rs.restart_date)
     {%- endif %}
     {{- "\n    union all" if not loop.last }}
     {%- endfor %}
@@ -72,8 +71,7 @@ new_events as (
     select e.*
     from events as e
     {%- if is_incremental() %}
-    left join processed as p on e.la_code = p.la_code
-    where p.last_date is null or e.change_date > p.last_date
+    inner join restarts as rs on e.la_code = rs.la_code and e.change_date >= rs.restart_date
     {%- endif %}
 ),
 

@@ -1,0 +1,47 @@
+"""The publish step of a night: the audit, then the swap of the run's build schema into `marts`."""
+
+from __future__ import annotations
+
+import time
+
+from ingestion import builds, ops, publish
+from ingestion.db import connect
+
+
+def audit(run: dict) -> None:
+    """The gate before publishing: dbt ran in this run and no model, seed or test failed. Independent of
+    how the orchestrator wires task dependencies (a test over several models, a watcher producer)."""
+    nodes = run.get("dbt_nodes") or {}
+    if not nodes:
+        raise publish.PublishError(f"run {run.get('run_id')}: no dbt results recorded; refusing to publish")
+    bad = sorted(uid for uid, st in nodes.items() if st in ("fail", "error", "runtime error"))
+    if bad:
+        raise publish.PublishError(
+            f"{len(bad)} dbt node(s) failed, refusing to publish: {', '.join(bad[:10])}"
+        )
+
+
+def do_publish(url: str, run_id: str) -> dict:
+    """Swap the run's tested build schema into `marts`; records the dbt stage and publish durations."""
+    started = time.time()
+    with connect(url) as conn:
+        run = ops.get_run(conn, run_id) or {}
+        audit(run)
+        build = builds.for_run(conn, run_id)
+        if build is None:
+            raise publish.PublishError(f"run {run_id} started no build; refusing to publish")
+        res = publish.publish(conn, build)
+        timings = {"publish": round(time.time() - started, 2)}
+        dbt_start = (run.get("durations") or {}).get("_dbt_started_epoch")
+        if dbt_start:
+            timings["dbt"] = round(started - float(dbt_start), 2)
+        ops.update_run(conn, run_id, durations=timings)
+    return {"relations": res.relations, "build_id": build.build_id}
+
+
+def release_build(url: str, run_id: str) -> None:
+    """Free the build lock if this run's build holds it (the DAG's last task, whatever happened)."""
+    with connect(url) as conn:
+        build = builds.for_run(conn, run_id)
+        if build is not None:
+            builds.finish(conn, build.build_id)
