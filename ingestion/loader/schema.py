@@ -83,8 +83,17 @@ def raw_index_ddl(table: str) -> str:
 def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
     """Create the raw schema, every contract table (optional ones too, so dbt sources always
     exist), contract columns added since a table was made, and the bookkeeping tables. Commits.
-    Returns the raw tables' columns ({table: columns}) for later extra-column checks."""
+    Returns the raw tables' columns ({table: columns}) for later extra-column checks.
+
+    When everything is already there (every night but the first), only the catalogs are read: the
+    DDL below locks raw._batches even when it changes nothing (ADD COLUMN IF NOT EXISTS takes an
+    exclusive lock), and a loader in the middle of its batch, waiting on its own bookkeeping
+    connection, would then wait for ever behind it."""
     with conn.cursor() as cur:
+        columns = raw_columns(cur)
+        if _schema_is_current(cur, contract, columns):
+            conn.commit()
+            return columns
         cur.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
         cur.execute(f"create schema if not exists {SCHEMA}")
         cur.execute(f"create schema if not exists {SNAPSHOT_SCHEMA}")
@@ -94,11 +103,41 @@ def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
         for table in contract.tables.values():
             if table.name not in columns:
                 cur.execute(raw_table_ddl(table, SCHEMA))
-                cur.execute(raw_index_ddl(table.name))
                 columns[table.name] = set(table.column_names) | set(LINEAGE_COLUMNS)
+            cur.execute(raw_index_ddl(table.name))
             add_columns(cur, table.name, table.column_names, columns[table.name])
     conn.commit()
     return columns
+
+
+_BOOKKEEPING_COLUMNS = {"_batches": {"history_start", "file_hashes"}, "_quarantine": {"reason"}}
+_BOOKKEEPING_INDEXES = {"_batches_one_loaded", "_quarantine_batch"}
+
+
+def _schema_is_current(cur, contract: Contract, columns: dict[str, set[str]]) -> bool:
+    """Whether ensure_schema would change nothing, from the catalogs alone (no table locks)."""
+    for table, wanted in _BOOKKEEPING_COLUMNS.items():
+        if not wanted <= columns.get(table, set()):
+            return False
+    for table in contract.tables.values():
+        if not set(table.column_names) <= columns.get(table.name, set()):
+            return False
+    cur.execute(
+        "select (select count(*) from pg_namespace where nspname = %s),"
+        " (select array_agg(indexname::text) from pg_indexes where schemaname = %s),"
+        " (select pg_get_constraintdef(k.oid) from pg_constraint k"
+        "   join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace"
+        "   where n.nspname = %s and c.relname = '_batches' and k.conname = '_batches_status_check')",
+        (SNAPSHOT_SCHEMA, SCHEMA, SCHEMA),
+    )
+    snapshot_schemas, indexes, status_check = cur.fetchone()
+    wanted_indexes = _BOOKKEEPING_INDEXES | {f"{t}_snapshot_brin" for t in contract.tables}
+    return (
+        snapshot_schemas == 1
+        and wanted_indexes <= set(indexes or ())
+        and status_check is not None
+        and "pruned" in status_check
+    )
 
 
 def _allow_pruned(cur) -> None:

@@ -58,3 +58,48 @@ def test_raw_tables_match_the_contract(db_url):
         types = dict(tables[name])
         assert all(types[c] == "text" for c in table.column_names), name
         assert types["_extract_date"] == "date" and types["_batch_id"] == "bigint"
+
+
+def test_a_current_schema_is_checked_without_locking_raw(db_url):
+    """A loader mid-batch holds a lock on raw._batches (it read it) and waits on its own
+    bookkeeping connection; another loader's or a build's schema check must not queue an exclusive
+    lock behind it (two loaders of one extract once hung for ever that way)."""
+    import psycopg2
+
+    setup = psycopg2.connect(db_url)
+    ensure_schema(setup, CONTRACT)
+    setup.close()
+    loading = psycopg2.connect(db_url)  # a batch's data transaction, still open
+    checking = psycopg2.connect(db_url)
+    try:
+        with loading.cursor() as cur:
+            cur.execute("select count(*) from raw._batches")
+            cur.execute("select count(*) from raw.ssd_person")
+        with checking.cursor() as cur:
+            cur.execute("set lock_timeout = '3s'")
+        columns = ensure_schema(checking, CONTRACT)  # raised LockNotAvailable before
+        assert set(CONTRACT.tables) <= set(columns)
+    finally:
+        loading.close()
+        checking.close()
+
+
+def test_a_missing_piece_of_the_schema_is_made_again(db_url):
+    import psycopg2
+
+    conn = psycopg2.connect(db_url)
+    ensure_schema(conn, CONTRACT)
+    with conn.cursor() as cur:
+        cur.execute("alter table raw._batches drop column history_start")
+        cur.execute("drop index raw.ssd_person_snapshot_brin")
+    conn.commit()
+    ensure_schema(conn, CONTRACT)
+    with conn.cursor() as cur:
+        cur.execute(
+            "select count(*) from information_schema.columns"
+            " where table_schema = 'raw' and table_name = '_batches' and column_name = 'history_start'"
+        )
+        assert cur.fetchone()[0] == 1
+        cur.execute("select count(*) from pg_indexes where indexname = 'ssd_person_snapshot_brin'")
+        assert cur.fetchone()[0] == 1
+    conn.close()
