@@ -60,8 +60,11 @@ def pseudonym_key(s: Settings | None = None) -> str:
 
 def private_dir(path: Path) -> Path:
     """Make ``path`` (and missing parents) and keep it 0700: CSCW_HOME and the folders under it hold
-    the key, the database, the archive of children's records and dbt's artefacts."""
+    the key, the database, the archive of children's records and dbt's artefacts. Execute-only for
+    others is kept where it is set: run as root, the embedded server's own user passes through CSCW_HOME
+    to its data folder (never listing it), see ingestion/embedded.py."""
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if path.stat().st_mode & 0o077:
-        path.chmod(0o700)
+    mode = path.stat().st_mode
+    if mode & 0o076:
+        path.chmod(0o700 | (mode & 0o001))
     return path

@@ -114,7 +114,9 @@ def reset_if_changed(conn, vars: dict | None = None) -> list[str]:
         for layer in changed:
             for schema, pattern in _DROPS[layer]:
                 for table in _tables(cur, schema, pattern):
-                    cur.execute(sql.SQL("drop table {}").format(sql.Identifier(schema, table)))
+                    # cascade: the views over them (int_child_change_events), which dbt makes again
+                    # before anything reads them; no published mart is a view over these tables
+                    cur.execute(sql.SQL("drop table {} cascade").format(sql.Identifier(schema, table)))
                     dropped.append(f"{schema}.{table}")
         for layer in changed:
             cur.execute(

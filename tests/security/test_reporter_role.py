@@ -10,10 +10,9 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg2
 import pytest
 
-from ingestion import publish
+from ingestion import builds, publish
 from ingestion.build import prepare_warehouse
 from ingestion.dbt_runner import run_dbt
-from ingestion.names import BUILD_SCHEMA_PREFIX
 
 
 def _as(url: str, user: str, password: str, database: str | None = None) -> str:
@@ -22,15 +21,18 @@ def _as(url: str, user: str, password: str, database: str | None = None) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}:{password}@{parts.hostname}:{parts.port}", path=path))
 
 
-def _make_build_schema(url: str, night: int) -> None:
-    """A build schema with one marts relation, granted as every marts model grants itself (dbt)."""
+def _make_build(url: str, night: int) -> builds.Build:
+    """A build (the lock taken) whose schema holds one marts relation, granted as every marts model
+    grants itself (dbt)."""
     conn = psycopg2.connect(url)
+    build = builds.start(conn, f"test night {night}")
     with conn, conn.cursor() as cur:
-        cur.execute(f'create schema if not exists "{BUILD_SCHEMA_PREFIX}"')
-        cur.execute(f'create table "{BUILD_SCHEMA_PREFIX}".kpi_values as select {night} as night')
+        cur.execute(f'create schema "{build.build_schema}"')
+        cur.execute(f'create table "{build.build_schema}".kpi_values as select {night} as night')
     conn.close()
-    run = run_dbt(["run-operation", "grant_reporter", "--args", f"{{schema: {BUILD_SCHEMA_PREFIX}}}"], url)
+    run = run_dbt(["run-operation", "grant_reporter", "--args", f"{{schema: {build.build_schema}}}"], url)
     assert run.success, run.summary()
+    return build
 
 
 @pytest.fixture
@@ -49,11 +51,12 @@ def reader(db_url):
 
 def test_reporter_reads_the_published_marts_only(db_url, reader):
     for night in (1, 2):  # two publishes: night 1 becomes marts__previous
-        _make_build_schema(db_url, night)
+        build = _make_build(db_url, night)
         conn = psycopg2.connect(db_url)
-        publish.publish(conn)
+        publish.publish(conn, build)
+        builds.finish(conn, build.build_id)
         conn.close()
-    _make_build_schema(db_url, 3)  # a build not (yet) published: unaudited
+    unpublished = _make_build(db_url, 3)  # a build not (yet) published: unaudited
     conn = psycopg2.connect(reader())
     conn.autocommit = True
     try:
@@ -68,7 +71,7 @@ def test_reporter_reads_the_published_marts_only(db_url, reader):
             assert cur.fetchall() == [("marts",)]
             for relation in (
                 f"{publish.PREVIOUS_SCHEMA}.kpi_values",
-                f"{BUILD_SCHEMA_PREFIX}.kpi_values",
+                f"{unpublished.build_schema}.kpi_values",
                 "raw._batches",
                 "cscw_private.pseudonym_key",
             ):

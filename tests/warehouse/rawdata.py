@@ -4,6 +4,7 @@ raw schema (ingestion.loader.schema) and one 'loaded' batch per (la_code, extrac
 from __future__ import annotations
 
 import psycopg2
+from psycopg2.extras import Json
 
 from ingestion.contract import load_contract
 from ingestion.dbt_runner import PROJECT_DIR
@@ -27,6 +28,21 @@ def _loaded_batch(cur, la_code: str, extract_date: str) -> int:
     return cur.fetchone()[0]
 
 
+def _record_files(cur, batch_id: int, rows: dict[str, int]) -> None:
+    """What the loader records of the files an extract sent: every required table (a manifest must
+    list them) and the tables given, with their row counts (availability reads these)."""
+    contract = load_contract()
+    sent = {t: 0 for t in contract.required_tables} | rows
+    cur.execute(
+        "update raw._batches set file_hashes = %s, rows_loaded = %s where batch_id = %s",
+        (
+            Json({f"{t}.csv": None for t in sent}),
+            Json(sent),
+            batch_id,
+        ),
+    )
+
+
 def load_extract(url: str, la_code: str, extract_date: str, tables: dict[str, list[dict]]) -> int:
     """Insert one extract (rows per table: contract column -> text) as a loaded batch; returns its id."""
     contract = load_contract()
@@ -46,6 +62,7 @@ def load_extract(url: str, la_code: str, extract_date: str, tables: dict[str, li
                     cur.execute(
                         f"insert into raw.{name} ({', '.join(names)}) values ({placeholders})", values
                     )
+            _record_files(cur, batch_id, {name: len(rows) for name, rows in tables.items()})
     finally:
         conn.close()
     return batch_id
@@ -68,6 +85,12 @@ def clone_extract(url: str, la_code: str, source_date: str, new_date: str, chang
                     " where _la_code = %s and _extract_date = %s",
                     (new_date, batch_id, la_code, source_date),
                 )
+            cur.execute(
+                "update raw._batches n set file_hashes = o.file_hashes, rows_loaded = o.rows_loaded"
+                " from raw._batches o where n.batch_id = %s and o.la_code = %s and o.extract_date = %s"
+                " and o.status = 'loaded' and o.batch_id <> n.batch_id",
+                (batch_id, la_code, source_date),
+            )
             for statement in changes:
                 cur.execute(statement.replace("{batch}", str(batch_id)))
     finally:

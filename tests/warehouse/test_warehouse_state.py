@@ -73,3 +73,17 @@ def test_reset_drops_only_what_the_change_reaches(db_url, monkeypatch):
     assert sorted(dropped) == sorted(TABLES)
     recorded = dict(query(db_url, "select layer, fingerprint from ops.warehouse_definition"))
     assert recorded["history"] == "another history definition"
+
+
+def test_reset_also_drops_the_views_over_what_it_drops(db_url):
+    _make_tables(db_url)
+    _reset(db_url)
+    _make_tables(db_url)
+    _reset(db_url)
+    query(
+        db_url,
+        "create view intermediate.int_child_change_events as select x from intermediate.int_child_changes",
+    )
+    # a build var changed: the change log goes, and the view over it with it (dbt makes it again)
+    assert "intermediate.int_child_changes" in _reset(db_url, {"cp_end_looked_after_window_days": 11})
+    assert query(db_url, "select to_regclass('intermediate.int_child_change_events')") == [(None,)]
