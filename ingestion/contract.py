@@ -39,6 +39,7 @@ class Table:
     required: bool
     primary_key: str
     columns: tuple[Column, ...]
+    description: str = ""
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -132,7 +133,7 @@ def load_contract(path: Path = CONTRACT_FILE) -> Contract:
     tables = {}
     for name, spec in doc["tables"].items():
         columns = tuple(_parse_column(c, s) for c, s in spec["columns"].items())
-        table = Table(name, bool(spec["required"]), spec["primary_key"], columns)
+        table = Table(name, bool(spec["required"]), spec["primary_key"], columns, spec.get("description", ""))
         if table.primary_key not in table.column_names:
             raise ValueError(f"contract: {name}: primary key {table.primary_key} is not a column")
         for col in columns:

@@ -46,9 +46,9 @@ PREAMBLE = """\
 
 The KPI definitions are data: `dbt_project/seeds/kpi/kpi_catalogue.csv` holds every code with its
 definition, unit, direction, target and RAG band, reference and variant variables; the marts, `cscw kpis`
-and this page all read it. The rules themselves are `../shared/spec/kpi-definitions.md` (versions 1 and 2);
-the SQL is in `dbt_project/models/intermediate/kpi/` (the `int_kpi_*` families) and
-`dbt_project/models/marts/kpi/` (the published relations).
+and this page all read it, so what each KPI means is written once, in its definition below. The SQL
+is in `dbt_project/models/intermediate/kpi/` (the `int_kpi_*` building blocks, one family of KPIs
+each) and `dbt_project/models/marts/kpi/` (the published relations).
 
 ## Where the numbers are
 
@@ -122,7 +122,7 @@ Metabase service account access:
 
     create role metabase login password '...' in role reporter;
 
-## Conventions and choices a future engineer needs
+## Conventions and choices behind the figures
 
 - Working days, `add_months` and ages use the warehouse macros `wd_add`, `wd_diff`, `add_months_clamped`,
   `age_in_years` and `locality_at` (one implementation, `dbt_project/macros/calendar.sql`).
@@ -140,7 +140,7 @@ Metabase service account access:
   rows add up to it, so its headline value is 100% whenever any PR was resolved).
 - Rates use `kpi_child_population` (children 0-17 by ONS mid-year, `mid_year` 2018 serving 2018-19; the
   latest mid-year not after the year, else the earliest). The rows for 888, 855 and 851 are derived from
-  the seed reports' published counts and rates, not ONS figures: an authority replaces them by editing
+  the authorities' published counts and rates, not ONS figures: an authority replaces them by editing
   the CSV (or passes rows in the dbt var `kpi_child_population_extra`) and re-runs `dbt seed`.
 - Measure types: `period` measures add up from months to the year; `snapshot` measures are at
   period_end (the year equals its March); `cohort` measures (a cohort at period end judged on the

@@ -85,30 +85,41 @@ def run(args: argparse.Namespace) -> int:
 
     _say("5/5 headline KPIs")
     print_headline_kpis(url, DEMO_LA)
-    if not args.no_report:
-        print_report(url, DEMO_LA, s.home / "reports")
+    if not args.no_report and not print_report(url, DEMO_LA, s.home / "reports"):
+        return 1
     _say(f"done in {time.monotonic() - started:.0f}s. Airflow logs: {airflow_env.airflow_home() / 'logs'}")
     return 0
 
 
 def print_headline_kpis(url: str, la_code: str) -> None:
-    """The same table `cscw kpis --la CODE` prints (its own fetch and format functions)."""
+    """The same table and warnings `cscw kpis --la CODE` prints (its own fetch and format functions)."""
+    from ingestion import authority
     from ingestion.commands import kpis
     from ingestion.db import connect
 
     with connect(url) as conn:
         rows = kpis.fetch(conn, la_code, None)
+        authority.warn(authority.lookup(conn, la_code), sys.stdout)
     print(kpis.format_table(rows) if rows else "    (no headline KPIs published for this authority)")
 
 
-def print_report(url: str, la_code: str, out_dir) -> None:
+def print_report(url: str, la_code: str, out_dir) -> bool:
+    """Write the report, HTML and PDF; say loudly what is missing. Whether both were written."""
+    from ingestion.report import render_report
+
     try:
-        from ingestion.report import render_report
-    except ImportError:
-        return
-    try:
-        result = render_report(url, la_code, None, out_dir, pdf=False)
+        result = render_report(url, la_code, None, out_dir, pdf=True)
     except (LookupError, ValueError) as exc:
-        print(f"    no report: {exc}", file=sys.stderr)
-        return
+        _loud(f"NO REPORT: {exc}")
+        return False
     _say(f"    IRO report: {result.html_path}")
+    if result.pdf_path:
+        _say(f"    IRO report PDF: {result.pdf_path}")
+        return True
+    _loud(f"NO PDF: {result.pdf_error}")
+    return False
+
+
+def _loud(msg: str) -> None:
+    bar = "!" * 100
+    print(f"{bar}\n!! {msg}\n{bar}", file=sys.stderr, flush=True)

@@ -13,6 +13,7 @@ import re
 import sys
 from decimal import Decimal
 
+from ingestion import authority
 from ingestion.db import connect
 
 HELP = "print the headline KPI table (value, numerator/denominator, target, RAG, change on last year)"
@@ -127,7 +128,7 @@ def format_table(rows: list[dict], caveats: dict | None = None) -> str:
                 "  ".join(
                     c.ljust(w) if i <= 1 else c.rjust(w)
                     for i, (c, w) in enumerate(zip(r, widths, strict=True))
-                )
+                ).rstrip()
             )
         table.clear()
 
@@ -211,10 +212,13 @@ def run(args: argparse.Namespace) -> int:
         rows = fetch(conn, args.la, year, args.relation)
         returns = return_errors(conn, args.la)
         caveats = fetch_caveats(conn, rows) if rows and args.relation == "marts.kpi_headline" else {}
+        authorities = [authority.lookup(conn, la) for la in dict.fromkeys(r["la_code"] for r in rows)]
     if not rows:
         what = " and ".join(x for x in (f"authority {args.la}" if args.la else "", year or "") if x)
         print(f"no KPI values{' for ' + what if what else ''}.", file=sys.stderr)
         return 1
+    for a in authorities:
+        authority.warn(a)
     print(format_table(rows, caveats))
     if returns:
         print("\n" + returns)

@@ -19,7 +19,7 @@ from ingestion.generator.people import build_staff, pick_name
 from ingestion.generator.profiles import load_profile, profile_names
 from ingestion.generator.writer import ExtractWriter
 
-__all__ = ["generate", "profile_names", "extra_la_code"]
+__all__ = ["generate", "profile_names", "extra_la_code", "synthetic_source_system"]
 
 
 def _tables() -> list[str]:
@@ -38,6 +38,17 @@ def extra_la_code(k: int) -> str:
 def la_seed(seed: int, la_code: str) -> int:
     """Per-authority seed, derived deterministically (independent of the order authorities run in)."""
     return int.from_bytes(hashlib.sha256(f"cscw-generator:{seed}:{la_code}".encode()).digest()[:8], "big")
+
+
+def synthetic_source_system(prof: dict, scale: float) -> str:
+    """The manifest's `source_system` of a synthetic extract. It says the data is synthetic, and which
+    authority's figures and what scale it was generated at, so that the warehouse marks every report
+    SYNTHETIC and divides rates by that authority's child population times the scale (the dbt model
+    int_kpi_extract_origin reads the words "synthetic", "authority NNN" and "scale X")."""
+    return (
+        f"synthetic: cscw generate, {prof['profile']} profile (authority {prof['la_code']}), "
+        f"scale {scale:g}, {prof['source_system']} shape"
+    )
 
 
 def generate(
@@ -89,7 +100,9 @@ def generate_authority(
         from ingestion.generator import dirt
 
         formats = dirt.night_formats(seed, night_dates, dirty_rate)
-    writer = ExtractWriter(la_dir, la_code, night_dates, tables, prof["source_system"], formats)
+    writer = ExtractWriter(
+        la_dir, la_code, night_dates, tables, synthetic_source_system(prof, scale), formats
+    )
     la = Authority(prof, la_code, seed, scale, years, night_dates, writer)
     simulate(la)
     hook = dirt.Injector(la_dir, la_code, seed, dirty_rate).apply if dirty_rate > 0 else None

@@ -1,6 +1,6 @@
 """Working-day arithmetic for the generator (England: weekends and ENG bank holidays).
 
-Same rules as the KPI definitions (spec/kpi-definitions.md "Conventions"): `wd_add(d, n)` is the date
+Same rules as the KPI definitions (the warehouse's calendar macros): `wd_add(d, n)` is the date
 n working days after d, d itself being day 0; `add_months(d, n)` keeps the day of month, clamped to the
 month's last day. The dbt side has its own macros; tests compare the two through the generated data.
 The calendar is built once per generate() call over the whole simulated span.

@@ -1,5 +1,5 @@
-"""Reading the report's figures: `marts.kpi_values` (the published interface in
-shared/spec/kpi-definitions.md), the KPI catalogue, comparators and the "data as at" date.
+"""Reading the report's figures: `marts.kpi_values` (the published interface,
+docs/kpis.md), the KPI catalogue, comparators and the "data as at" date.
 Nothing here computes a KPI: every number the report prints is a row of kpi_values."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """What the report shows, section by section, after the Lancashire IRO annual report 2018-19 and the
-other seed reports (shared/domain/seed-kpis.md section 4). KPI names, units, definitions and targets
+Leicestershire and Portsmouth reports. KPI names, units, definitions and targets
 come from the KPI catalogue; this file only says where each KPI code goes and how it is drawn."""
 
 from __future__ import annotations

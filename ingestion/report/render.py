@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from ingestion import authority
 from ingestion.config import settings
 from ingestion.db import connect
 from ingestion.report import charts as ch
@@ -256,6 +257,7 @@ class Builder:
         )
         table_rows = [[self.la_label, *rows]]
         table_rows += self.comparator_rows(kpi)
+        # Full width: five years side by side do not fit half an A4 page (the latest year was cut off).
         return Block(
             "trend",
             title=f"{info.name}: the last {len(labels)} years",
@@ -263,6 +265,7 @@ class Builder:
             chart=chart,
             columns=labels,
             rows=table_rows,
+            wide=True,
         )
 
     def comparator_rows(self, kpi: str) -> list[list]:
@@ -658,8 +661,11 @@ def build_html(
         raise LookupError(f"marts.kpi_values has no {fy.label} figures for authority {la_code}")
     catalogue = catalogue if catalogue is not None else load_catalogue(conn)
     as_at = data_as_at(conn, la_code)
-    name = la_name(conn, la_code) or f"Local authority {la_code}"
-    builder = Builder(Values(rows), catalogue, fy, load_comparators(conn, la_code), name)
+    auth = authority.lookup(conn, la_code)
+    name = auth.title if auth.la_name or auth.synthetic else la_name(conn, la_code) or auth.title
+    # Tables label this authority's row briefly; a synthetic authority's row says so.
+    row_label = f"{auth.la_name or f'Authority {la_code}'} (synthetic)" if auth.synthetic else name
+    builder = Builder(Values(rows), catalogue, fy, load_comparators(conn, la_code), row_label)
     builder.supplements = {
         "reviews": [
             builder.review_localities(
@@ -675,6 +681,9 @@ def build_html(
         .render(
             la_code=la_code,
             la_name=name,
+            synthetic=auth.synthetic,
+            warnings=auth.warnings(),
+            marking=protective_marking(publish),
             year=fy,
             publish=publish,
             as_at=as_at,
@@ -748,6 +757,12 @@ def render_report(
             pdf_error = f"PDF not written: {exc}"
     removed = prune(out_dir, stem, keep) if keep else []
     return ReportResult(la_code, fy.label, html_path, pdf_path, pdf_error, as_at, removed)
+
+
+def protective_marking(publish: bool) -> str:
+    """The marking printed on every page: CSCW_REPORT_MARKING, else OFFICIAL-SENSITIVE for the internal
+    report (it shows small numbers) and OFFICIAL for the publication version (small numbers withheld)."""
+    return os.environ.get("CSCW_REPORT_MARKING") or ("OFFICIAL" if publish else "OFFICIAL-SENSITIVE")
 
 
 def report_dir() -> Path:

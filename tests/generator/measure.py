@@ -1,5 +1,5 @@
 """Population measures computed straight from generated CSVs, independently of the generator's code
-(own working-day calendar from `holidays`, own due-date chain), following spec/kpi-definitions.md."""
+(own working-day calendar from `holidays`, own due-date chain), following the KPI definitions."""
 
 from __future__ import annotations
 

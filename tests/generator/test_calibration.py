@@ -1,4 +1,4 @@
-"""The generated population against its profile's targets (profiles.yml, sourced from seed-kpis.md).
+"""The generated population against its profile's targets (profiles.yml, each target from a published report).
 
 Every figure is computed from the CSVs by tests/generator/measure.py (its own calendar and due-date
 chain), not from the generator's internals. Tolerances allow for the randomness of one authority-year

@@ -103,3 +103,16 @@ def test_a_missing_piece_of_the_schema_is_made_again(db_url):
         cur.execute("select count(*) from pg_indexes where indexname = 'ssd_person_snapshot_brin'")
         assert cur.fetchone()[0] == 1
     conn.close()
+
+
+def test_the_contract_page_is_generated_from_the_contract():
+    """docs/contract.md is what ingestion/contract.yml says: regenerate it after changing the contract."""
+    from ingestion import contract_docs
+
+    assert contract_docs.main(["--check"]) == 0, (
+        "docs/contract.md is stale: run python -m ingestion.contract_docs"
+    )
+    text = contract_docs.DOCS.read_text(encoding="utf-8")
+    for table in CONTRACT.tables.values():
+        assert f"### {table.name}\n\n{table.description}" in text
+        assert all(f"| `{c}` |" in text for c in table.column_names), table.name

@@ -1,5 +1,5 @@
 """Fixtures for the performance pack: a database shaped exactly as the published interface
-(shared/spec/kpi-definitions.md: marts.kpi_values, raw._batches), filled with figures for a synthetic
+(marts.kpi_values, raw._batches), filled with figures for a synthetic
 authority from the real KPI catalogue and code lists, and Chromium (installed when missing)."""
 
 from __future__ import annotations
