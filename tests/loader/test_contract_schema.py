@@ -114,5 +114,6 @@ def test_the_contract_page_is_generated_from_the_contract():
     )
     text = contract_docs.DOCS.read_text(encoding="utf-8")
     for table in CONTRACT.tables.values():
+        assert table.description, f"{table.name} has no description in contract.yml"
         assert f"### {table.name}\n\n{table.description}" in text
         assert all(f"| `{c}` |" in text for c in table.column_names), table.name
