@@ -215,7 +215,7 @@ def test_a_hand_made_extract_goes_from_files_to_a_clean_pdf(pg_server, tmp_path,
     out = capsys.readouterr()
     assert "Authority 601 has no authority settings" in out.err
     assert "Authority 601 has no child population" in out.err
-    assert "Children looked after" in out.out
+    assert "CLA_AT_END" in out.out
     assert value(url, LA, "CLA_AT_END")[2] == 1  # C1 only: C2 left care in February
     rate = value(url, LA, "CLA_RATE_PER_10K")
     assert rate is None or rate[2] is None
