@@ -10,7 +10,10 @@ and re-held.
 
 from __future__ import annotations
 
+import hashlib
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -35,6 +38,27 @@ CHANGE_REASONS = {
 }
 RESIDENTIAL = {"K2": 0.75, "R1": 0.10, "S1": 0.10, "K1": 0.05}
 INDEPENDENT = {"H5": 0.6, "K3": 0.25, "P2": 0.15}
+# Placement codes the SSDA903 retired (supported accommodation became K3 with its regulation): a
+# placement starting on or after the date is recorded as the replacement.
+RETIRED_PLACEMENTS = {"H5": (date(2024, 4, 1), "K3"), "P2": (date(2024, 4, 1), "K3")}
+# Placement types without an Ofsted URN (SSDA903: parents, residential employment, NHS, custody, temporary,
+# other); every other type records the provider's URN (rule 218; rule 222 the other way round).
+NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"}
+FOSTER = {"U1", "U2", "U3", "U4", "U5", "U6"}
+# A special guardianship order to former foster carers (E45, E46) needs a foster placement (rule 516);
+# otherwise the order was made to other carers (E47, E48).
+SGO_NOT_FOSTER = {"E45": "E47", "E46": "E48"}
+
+
+@contextmanager
+def side_stream(la: Authority, *key) -> Iterator[random.Random]:
+    """Draws from a stream of their own, fixed by `key` (readmissions, same-day moves): whether a child
+    comes back or moves on the day does not shift the authority's main stream."""
+    main, la.rng = la.rng, random.Random(":".join(str(k) for k in (la.la_code, *key)))
+    try:
+        yield la.rng
+    finally:
+        la.rng = main
 
 
 def _mix(rng: random.Random, d: dict):
@@ -91,6 +115,8 @@ def sample_period(rng: random.Random, prof: dict, start: date, dob: date, route:
         if route == "emergency":
             p.legal.append(("L1" if rng.random() < 0.7 else "L2", start))
             t = start + days(days=rng.randint(1, 8))
+            if p.legal[-1][0] == "L1":  # police protection lasts 72 hours at most
+                t = start + days(days=1 + ((t - start).days - 1) % 3)
             if rng.random() < 0.45:
                 p.end, p.end_reason = t, "E4A"
                 return _cap(p, eighteen, rng)
@@ -135,20 +161,24 @@ _MEAN_CACHE: dict[str, float] = {}
 
 
 def mean_duration_days(prof: dict, from_cp: bool = False, n: int = 6000, seed: int = 20240331) -> float:
-    """Mean length of a period of care under the profile (Monte Carlo, cached per profile), for
-    Little's law: entries per day = children looked after / mean length. `from_cp`: periods of children
-    who came into care from a CP plan (mostly care proceedings, see cp_route)."""
+    """Mean days in care per entry under the profile, later periods after a readmission included (Monte
+    Carlo, cached per profile), for Little's law: entries per day = children looked after / mean length.
+    `from_cp`: periods of children who came into care from a CP plan (mostly care proceedings, see
+    cp_route)."""
     key = (prof["profile"], from_cp)
     if key in _MEAN_CACHE:
         return _MEAN_CACHE[key]
     rng = random.Random(seed)
+    again = random.Random(seed + 1)  # readmissions, as in the simulation, from a stream of their own
     base = date(2015, 1, 1)
     total = 0
     for _ in range(n):
         age = entry_age_days(rng, prof)
         dob = base - timedelta(days=age)
         p = sample_period(rng, prof, base, dob, cp_route(rng, age) if from_cp else None)
-        total += (p.end - p.start).days
+        while p is not None:  # the days of later periods of care count towards the entry's stay
+            total += (p.end - p.start).days
+            p = readmission(again, prof, dob, p)
     _MEAN_CACHE[key] = total / n
     return total / n
 
@@ -204,13 +234,39 @@ DISTANCE_MEDIAN = {
 }
 
 
-def _placement_details(la: Authority, ptype: str) -> tuple[str, str, str | None]:
+def current_placement_code(ptype: str, d: date) -> str:
+    """The code a placement starting on `d` is recorded with: a retired code's replacement after its end."""
+    retired = RETIRED_PLACEMENTS.get(ptype)
+    return retired[1] if retired and d >= retired[0] else ptype
+
+
+def _stable_pick(pool: list, *key) -> object:
+    """A member of `pool` fixed by `key` (no draw from the generator's stream, so the rest is unchanged)."""
+    digest = hashlib.sha256(":".join(str(k) for k in key).encode()).digest()
+    return pool[int.from_bytes(digest[:8], "big") % len(pool)]
+
+
+def _placement_details(la: Authority, ptype: str, pid: str) -> tuple[str, str, str | None]:
     rng = la.rng
     prov = _mix(rng, PROVIDERS.get(ptype, {"PR1": 0.65, "PR4": 0.35}))
     median = DISTANCE_MEDIAN.get(ptype, 5 if prov == "PR1" else 9)
     dist = lognormal_days(rng, median, 0.9) * (la.prof["far_placement_share"] / 0.14)
     urn = f"SC{rng.randint(100000, 999999)}" if ptype in ("K2", "K1", "R1", "S1") else None
+    if ptype in NO_URN:
+        urn = None
+    elif urn is None:
+        # the provider's registration: the authority's own fostering or adoption service, else one of a
+        # handful of agencies it uses
+        agency = _stable_pick(range(1, 7), la.la_code, ptype[0], prov, pid) if prov != "PR1" else 0
+        urn = f"SC{_stable_pick(range(100000, 1000000), la.la_code, ptype[0], agency)}"
     return prov, f"{dist:.1f}", urn
+
+
+def _placement_postcode(la: Authority, prov: str, dist: str, drawn: str) -> str:
+    """A real postcode: in the authority for its own provision and near placements, else nearby."""
+    pools = la.prof["placement_postcodes"]
+    near = prov in ("PR0", "PR1") or float(dist) < 20
+    return _stable_pick(pools["in_area"] if near else pools["nearby"], la.la_code, drawn)
 
 
 def simulate_period(
@@ -229,6 +285,11 @@ def simulate_period(
         events.append((d, None, False))
     for d, ptype, same in period.forced:
         events.append((d, ptype, same))
+    # Now and then the child moves on the day the legal status changes (an order made and a new home
+    # found): one episode for both changes.
+    with side_stream(la, child.person_id, start, "same-day") as side:
+        same_day = {d for _, d in period.legal[1:] if side.random() < la.prof["same_day_move_share"]}
+    events += [(d, None, False) for d in same_day]
     events.sort(key=lambda e: e[0])
     placements = []  # (start, type, same_carer, id)
     fixed = None  # after a P1 or an adoptive placement the child stays put
@@ -239,10 +300,15 @@ def simulate_period(
             continue
         legal = _legal_at(period.legal, d)
         age = (d - child.dob).days / 365.25
-        if ptype is None:
+        if ptype is None and d in same_day:
+            with side_stream(la, child.person_id, d, "same-day-type"):
+                ptype, same = placement_type(la, age, legal, (d - start).days)
+            ptype = current_placement_code(ptype, d)
+        elif ptype is None:
             ptype, same = placement_type(la, age, legal, (d - start).days)
             if placements and placements[-1][1] == "U6" and ptype == "U4" and rng.random() < 0.5:
                 same = True  # same foster carers, now a long-term match
+            ptype = current_placement_code(ptype, d)
         else:
             fixed = ptype
         placements.append((d, ptype, same, la.new_id("placement")))
@@ -280,8 +346,10 @@ def simulate_period(
     for i, (d, ptype, _same, pid) in enumerate(placements):
         pend = placements[i + 1][0] if i + 1 < len(placements) else end
         reason = la.mix(CHANGE_REASONS) if i + 1 < len(placements) else "CARPL"
-        prov, dist, urn = _placement_details(la, ptype)
-        pc = f"{rng.choice(postcode_areas)}{rng.randint(1, 30)} {rng.randint(1, 9)}{_letters(rng)}"
+        prov, dist, urn = _placement_details(la, ptype, pid)
+        # the draws of the former invented postcode are kept, so the rest of the stream is unchanged
+        drawn = f"{rng.choice(postcode_areas)}{rng.randint(1, 30)} {rng.randint(1, 9)}{_letters(rng)}"
+        pc = _placement_postcode(la, prov, dist, drawn)
         vals = pbuild(
             clap_cla_placement_id=pid,
             clap_cla_id=cla_id,
@@ -335,6 +403,8 @@ def simulate_period(
             cur_pid = pchg[0]
         eend = dates[i + 1] if i + 1 < len(dates) else end
         reason = "X1" if i + 1 < len(dates) else period.end_reason
+        if reason in SGO_NOT_FOSTER and placements[-1][1] not in FOSTER:
+            reason = SGO_NOT_FOSTER[reason]
         vals = ebuild(
             clae_cla_episode_id=la.new_id("episode"),
             clae_person_id=child.person_id,
@@ -366,7 +436,37 @@ def simulate_period(
     health.period(la, child, cla_id, start, end)
     if end == la.eighteenth(child.dob) and (end - start).days >= 91:
         extras.care_leaver(la, child, end)
+    _readmit(la, child, period)
     return rdates[0] if rdates else None
+
+
+READMITTED_AFTER = {"E4A", "E13", "E8"}  # home, or to live with relatives or others: some come back
+
+
+def readmission(rng: random.Random, prof: dict, dob: date, period: Period) -> Period | None:
+    """The next period of care of a child who went home before 16 and came back months later, or None.
+    One rule for the simulation and for the mean length of care that sets the entry rate."""
+    if period.end_reason not in READMITTED_AFTER or (period.end - dob).days > 16 * 365:
+        return None
+    if rng.random() >= prof["readmission_share"]:
+        return None
+    again = period.end + timedelta(days=rng.randint(30, 540))
+    route = "s20_short" if rng.random() < 0.5 else None
+    return sample_period(rng, prof, again, dob, route)
+
+
+def _readmit(la: Authority, child: Child, period: Period) -> None:
+    """A child who went home may come back into care: a second period of care (RNE S)."""
+    with side_stream(la, child.person_id, period.start, "readmission") as side:
+        nxt = readmission(side, la.prof, child.dob, period)
+        if nxt is None or nxt.start > la.T:
+            return
+        was, la.muted = la.muted, nxt.end < la.history_start
+        schedule = child.review_schedule  # siblings who came in together share the first period's
+        try:
+            simulate_period(la, child, nxt)
+        finally:
+            la.muted, child.review_schedule = was, schedule
 
 
 def _legal_at(legal: list, d: date) -> str:

@@ -204,13 +204,14 @@ def test_placement_change_with_the_same_carer_is_t(url):
 
 
 def test_header_reviews_and_cohorts(url):
-    # SEX 1/2 (pre-2024 codes) come out as M/F; UPN UN1 when none; ethnicity NOBT when none.
+    # SEX 1/2 (pre-2024 codes) come out as M/F; ethnicity NOBT when none; without a UPN, UN5 (not yet
+    # obtained): all three were 4 or over on 31 Aug 2024 (UN1 is for children not yet of school age).
     header = "select child, sex, dob, ethnic, upn from returns_903.ssda903_header order by child"
     assert rows(url, header) == [
-        ("A", "F", "03/02/2012", "WBRI", "UN1"),
+        ("A", "F", "03/02/2012", "WBRI", "UN5"),
         ("B", "M", "30/06/2010", "NOBT", "A123456789012"),
-        ("C", "M", "09/09/2014", "NOBT", "UN1"),
-        ("D", "F", "20/01/2016", "NOBT", "UN1"),
+        ("C", "M", "09/09/2014", "NOBT", "UN5"),
+        ("D", "F", "20/01/2016", "NOBT", "UN5"),
     ]
     # only A's review is returned (C's was during a short break, D's before the year or cancelled)
     assert rows(url, "select child, review, review_code from returns_903.ssda903_reviews") == [

@@ -1,7 +1,8 @@
 {{ config(enabled=var('ssda903_year', none) is not none) }}
 -- SSDA903 OC3 file: care leavers whose 17th to 21st birthday falls in the collection year, from their
 -- latest care-leaver record: in touch, activity, and accommodation with its suitability (1 suitable,
--- 2 not) as the code's second character.
+-- 2 not) as the code's second character. A 17- or 18-year-old still looked after in the year is not a
+-- care leaver of this year's return.
 with latest as (
     select distinct on (cl.la_code, cl.clea_person_id)
         cl.*
@@ -19,4 +20,6 @@ select
     upper(l.clea_care_leaver_accommodation) || l.clea_care_leaver_accom_suitable as accom
 from {{ ref('int_ssda903_children') }} as c
 inner join latest as l on c.la_code = l.la_code and c.person_id = l.clea_person_id
-where {{ age_in_years('c.date_of_birth', ssda903_year_end()) }} between 17 and 21
+where
+    {{ age_in_years('c.date_of_birth', ssda903_year_end()) }} between 19 and 21
+    or ({{ age_in_years('c.date_of_birth', ssda903_year_end()) }} between 17 and 18 and not c.looked_after)
