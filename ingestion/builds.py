@@ -295,6 +295,19 @@ def extracts(cur, build_id: str) -> dict[str, str]:
     return dict(cur.fetchall())
 
 
+def published_extracts(cur) -> dict[str, str]:
+    """la_code -> extract date of the marts BI reads now (the last published build); empty before the
+    first publish."""
+    cur.execute("select to_regclass('ops.builds') is not null")
+    if not cur.fetchone()[0]:
+        return {}
+    cur.execute(
+        "select build_id from ops.builds where status = 'published' order by published_at desc limit 1"
+    )
+    row = cur.fetchone()
+    return extracts(cur, row[0]) if row else {}
+
+
 def mark_published(cur, build_id: str) -> None:
     cur.execute(
         "update ops.builds set status = 'published', published_at = now(), finished_at = now()"

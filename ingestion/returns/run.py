@@ -96,10 +96,13 @@ def nightly(url: str, out_root: Path) -> list[dict]:
     so the night's publication is never held up by the return."""
     from datetime import date
 
-    from ingestion.publish import latest_extracts
+    from ingestion.builds import published_extracts
 
-    with connect(url) as conn, conn.cursor() as cur:
-        authorities = latest_extracts(cur)
+    try:
+        with connect(url) as conn, conn.cursor() as cur:
+            authorities = published_extracts(cur)
+    except Exception as err:
+        return [{"failed": f"{type(err).__name__}: {err}"}]
     report = []
     for la_code, extract_date in sorted(authorities.items()):
         year = collection_year_of(date.fromisoformat(extract_date))

@@ -119,3 +119,17 @@ def test_publish_refuses_when_a_night_it_read_was_corrected_during_the_build(raw
         (3,),
         (5,),
     ]
+
+
+def test_published_extracts_are_those_of_the_last_published_build(raw_db):
+    with connect(raw_db) as conn, conn.cursor() as cur:
+        assert builds.published_extracts(cur) == {}  # nothing published yet
+    with builds.held(raw_db, "cli alice") as first:
+        _built(raw_db, first)
+        with connect(raw_db) as conn:
+            publish.publish(conn, first)
+    _q(raw_db, "insert into raw._batches values (4, '888', '2026-01-03', 'loaded')")
+    with builds.held(raw_db, "cli bob"):  # started after the new night, never published
+        pass
+    with connect(raw_db) as conn, conn.cursor() as cur:
+        assert builds.published_extracts(cur) == {"888": "2026-01-02", "855": "2026-01-02"}
