@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "demo": "ingestion.commands.demo",
     "kpis": "ingestion.commands.kpis",
     "return": "ingestion.commands.returns",
+    "roles": "ingestion.commands.roles",
 }
 
 

@@ -54,19 +54,18 @@ def secure_database(conn) -> None:
     conn.commit()
 
 
-def reporter_reads_marts_only(cur) -> list[str]:
-    """Revoke `reporter`'s USAGE (and CREATE) on every schema but `marts` where it was granted; returns
-    those schemas. Call it in the publish transaction, after the swap."""
+def reporter_reads_marts_only(cur, role: str = REPORTER_ROLE) -> list[str]:
+    """Revoke a BI role's (`reporter`'s, or a reader role's: ingestion.row_security) USAGE and CREATE on
+    every schema but `marts` where it was granted; returns those schemas. Call it in the publish
+    transaction, after the swap."""
     cur.execute(
         "select distinct n.nspname from pg_namespace n, aclexplode(n.nspacl) a"
         " where a.grantee = (select oid from pg_roles where rolname = %s) and n.nspname <> %s",
-        (REPORTER_ROLE, MARTS),
+        (role, MARTS),
     )
     schemas = [r[0] for r in cur.fetchall()]
     for schema in schemas:
         cur.execute(
-            sql.SQL("revoke all on schema {} from {}").format(
-                sql.Identifier(schema), sql.Identifier(REPORTER_ROLE)
-            )
+            sql.SQL("revoke all on schema {} from {}").format(sql.Identifier(schema), sql.Identifier(role))
         )
     return schemas

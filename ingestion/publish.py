@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ingestion import builds, ops
+from ingestion import builds, ops, row_security
 from ingestion.names import MARTS, PREVIOUS_SCHEMA, REPORTER_ROLE
 
 log = logging.getLogger("cscw.publish")
@@ -109,6 +109,7 @@ def publish(conn, build: builds.Build) -> PublishResult:
         # The freshness view lives in the swapped schema, so it is (re)created with every publish.
         cur.execute(DATA_FRESHNESS_VIEW.format(schema=f'"{MARTS}"'))
         grant_reporter(cur, MARTS)
+        row_security.apply(cur, MARTS)  # the new tables' policies, before anyone can read them
     conn.commit()
     log.info("published %s relations from %s into %s", relations, schema, MARTS)
     return PublishResult(relations=relations, previous_kept=had_marts)
