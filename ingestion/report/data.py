@@ -75,7 +75,8 @@ class KpiInfo:
     code: str
     name: str
     unit: str = ""
-    definition: str = ""
+    definition: str = ""  # the plain-English definition: what every report shows for the KPI
+    rule: str = ""  # the exact counting rule (the catalogue's description), for analysts
     direction: str = ""  # 'higher' or 'lower' is better; 'neutral' or '' = a context measure, no RAG
     target: Decimal | None = None
     amber_band: Decimal | None = None  # how far on the wrong side of the target still counts as amber
@@ -192,7 +193,8 @@ def catalogue_from_rows(rows: list[dict]) -> dict[str, KpiInfo]:
             code=code,
             name=str(row.get("name") or code),
             unit=str(row.get("unit") or ""),
-            definition=str(row.get("description") or ""),
+            definition=str(row.get("plain_definition") or row.get("description") or ""),
+            rule=str(row.get("description") or ""),
             direction=str(row.get("direction") or "").strip().lower(),
             target=_decimal(row.get("target")),
             amber_band=_decimal(row.get("amber_band")),

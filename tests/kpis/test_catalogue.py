@@ -88,3 +88,35 @@ def test_docs_are_generated_from_the_catalogue(catalogue):
     text = kpi_docs.DOCS.read_text()
     for code in catalogue:
         assert f"**{code}**" in text
+
+
+# What a performance officer would not understand in a definition: column or macro names, KPI codes,
+# code lists, formulas, the analysts' words for the two halves of a percentage.
+JARGON = re.compile(
+    r"\b[a-z0-9]+_[a-z0-9_]+\b|\b[A-Z]{2,}_[A-Z0-9_]+\b|\bPN\d\b|\w\(|<=|>=|\bnumerator\b|\bdenominator\b"
+    r"|\bnull\b|\bcohort\b"
+)
+
+
+def test_every_kpi_has_a_plain_english_definition(catalogue):
+    for code, r in catalogue.items():
+        text = r["plain_definition"].strip()
+        assert text.endswith(".") and len(text.split()) >= 8, code
+        assert not JARGON.search(text), f"{code}: {JARGON.search(text).group(0)!r} in {text!r}"
+        assert text != r["description"].strip(), code
+
+
+def test_the_jargon_check_catches_code_like_definitions():
+    assert JARGON.search("first review wd_add(period of care start, 20)")
+    assert JARGON.search("CLA_AT_END per 10,000 children")
+    assert JARGON.search("numerator PN1-PN6")
+    assert not JARGON.search("How many children were looked after at the end of the period.")
+
+
+def test_seeds_name_their_documents_not_working_notes(catalogue):
+    """References and target sources name public documents (an annual report, a regulation), never the
+    line numbers of a working copy users do not have."""
+    working_copy = re.compile(r"\bD\d:\d|domain-anchors|kpi-definitions")
+    cited = [(code, r["reference"] + " " + r["target_source"]) for code, r in catalogue.items()]
+    cited += [(v["var_name"], v["description"]) for v in kpi_docs.read_csv(kpi_docs.VARIANTS)]
+    assert [c for c in cited if working_copy.search(c[1])] == []

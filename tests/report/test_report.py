@@ -283,3 +283,24 @@ def test_data_quality_page_lists_what_was_left_out(report):
     page = html.split('<section id="data-quality"', 1)[1].split("</section>", 1)[0]
     assert "Data quality and availability" in page
     assert "Rows left out, 2018-19" in page and "No row was left out of this year" in page
+
+
+def test_every_kpi_is_described_in_plain_english(report):
+    """A KPI's card and its entry under "Definitions and notes" carry the catalogue's plain-English
+    definition, never the analysts' counting rule with its macro names."""
+    from markupsafe import escape
+
+    _, html = report
+    catalogue = load_catalogue()
+    definitions = html.split('id="definitions"', 1)[1]
+    cards = re.findall(r'data-card="(\w+)"', html)
+    assert len(cards) >= 5
+    for code in cards:
+        card = html.split(f'data-card="{code}"', 1)[1].split('<div class="card', 1)[0]
+        assert f'<p class="def">{escape(catalogue[code].definition)}</p>' in card, code
+    described = re.findall(r'<dt id="def-(\w+)">', definitions)
+    assert len(described) >= 30
+    for code in described:
+        entry = definitions.split(f'<dt id="def-{code}">', 1)[1].split("</dd>", 1)[0]
+        assert str(escape(catalogue[code].definition)) in entry, code
+    assert "wd_add" not in html and "add_months" not in html
