@@ -1,5 +1,5 @@
 {#- Working-day and month arithmetic: the ONE implementation of the conventions in
-    kpi-definitions.md, used by every fact and KPI mart. They read dim_date's working-day ordinal
+    docs/kpis.md, used by every fact and KPI mart. They read dim_date's working-day ordinal
     (the number of working days up to and including each date; a weekend or bank holiday carries the
     previous working day's ordinal), so each call is two index lookups, no range scans.
     Arguments are SQL expressions. -#}

@@ -1,5 +1,5 @@
 -- add_months_clamped on known dates: the day of month is kept and clamped to the month's last day
--- (kpi-definitions.md: 31 Jan + 3 months = 30 Apr; 30 Nov + 3 months = 28 or 29 Feb), in both
+-- (31 Jan + 3 months = 30 Apr; 30 Nov + 3 months = 28 or 29 Feb), in both
 -- directions and across leap years. Returns the dates it gets wrong.
 with known (d, n, expected) as (
     values

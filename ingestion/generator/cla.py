@@ -425,8 +425,8 @@ def simulate_period(
     from ingestion.generator.iro import allocate
 
     allocate(la, child, start, end if end <= la.T + timedelta(days=400) else None, prefer_iro)
-    # Entered more than two weeks late ("late notification of looked-after status by CSC", D0:456):
-    # the IRO service hears late and the first review is often late too.
+    # Entered more than two weeks late ("late notification of looked-after status by CSC", Lancashire
+    # IRO Annual Report 2018-19): the IRO service hears late and the first review is often late too.
     late_notice = (rec[start] - start).days > 14
     rdates, rids = _reviews(la, child, cla_id, start, end, shared, late_notice)
     child.spans.append((start, end, "CLA", rdates, rids))

@@ -113,7 +113,7 @@ def challenges(la: Authority, child: Child) -> None:
 
 def _response_days(rng, median: float, sigma: float) -> float:
     """Days to a response: mostly about `median`; some drag on for weeks (the weekly report of
-    challenges outstanding over 4 weeks, D0:1642-1643, has something to list)."""
+    challenges outstanding over 4 weeks in the Lancashire IRO Annual Report 2018-19 has something to list)."""
     if rng.random() < 0.06:
         return lognormal_days(rng, 45, 0.5)
     return lognormal_days(rng, median, sigma)

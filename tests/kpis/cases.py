@@ -1,5 +1,5 @@
 """The hand-worked KPI cases: small synthetic authorities, each with the expected kpi_values rows
-worked out by hand in the comments (kpi-definitions.md and seed-kpis.md section 6 hard cases).
+worked out by hand in the comments (docs/kpis.md, with the hard cases published reports raise).
 
 All dates are in (or just before) financial year 2018-19: FY = 2018-04-01 .. 2019-03-31, extract taken
 2019-04-01. Bank holidays that matter: 2018-05-07, 2018-05-28, 2018-08-27, 2018-12-25/26, 2019-01-01.

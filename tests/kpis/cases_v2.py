@@ -1,5 +1,5 @@
-"""Hand-worked cases for the version 2 rules (kpi-definitions.md "Availability", "History window",
-"Orphans and duplicates"): each number worked out in the comments.
+"""Hand-worked cases for incomplete extracts (docs/kpis.md, "Incomplete extracts": availability,
+history window, one population): each number worked out in the comments.
 
 908: an extract with no extension (`ext_`) tables: the KPIs that need one have no row at all, and
      marts.kpi_availability says which table was not sent.

@@ -1,7 +1,7 @@
 {#- Shared pieces of the corporate parenting KPI models (models/intermediate/kpi/int_kpi_cla_health,
     _cla_missing, _cla_visits, _care_leavers). -#}
 
-{#- The CLA age bands of kpi-definitions.md (under 1, 1-4, 5-9, 10-15, 16-17) for an age in whole years;
+{#- The CLA age bands of the DfE statistics (under 1, 1-4, 5-9, 10-15, 16-17) for an age in whole years;
     'Unknown' otherwise, so breakdowns sum to the headline. -#}
 {% macro cla_age_band(age) -%}
     case

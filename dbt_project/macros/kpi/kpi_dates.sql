@@ -1,4 +1,4 @@
-{#- Whether a spell is open at date t (kpi-definitions.md, "looked after at date t"; the same reading
+{#- Whether a spell is open at date t ("looked after at date t" in docs/kpis.md; the same reading
     for plans, placements, legal statuses and allocations): it started on or before t and has not
     ended by t (end null or after t). A spell ending on t is not open at t. Arguments are SQL
     expressions. -#}

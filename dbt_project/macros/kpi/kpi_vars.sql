@@ -28,7 +28,7 @@
     {{ return(value) }}
 {%- endmacro %}
 
-{#- The value column of kpi_values from numerator and denominator, by unit (kpi-definitions.md):
+{#- The value column of kpi_values from numerator and denominator, by unit (docs/kpis.md):
     percent 100 x n / d, rate per 10,000, average n / d, count n; `days` (a median) is computed upstream. -#}
 {% macro kpi_value(unit, numerator, denominator, median) -%}
     case {{ unit }}

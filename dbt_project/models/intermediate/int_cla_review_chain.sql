@@ -1,6 +1,6 @@
 {{ config(indexes=[{'columns': ['la_code', 'period_of_care_id']}]) }}
 -- Held CLA reviews in order within their period of care, with the statutory due date from the chain
--- in kpi-definitions.md: the first review is due 20 working days after the period starts, the second
+-- of the regulations: the first review is due 20 working days after the period starts, the second
 -- 3 months after the first, each later one 6 months after the previous. Every held review (a review
 -- brought forward included) restarts the chain from its own date; cancelled reviews are ignored, and
 -- so are reviews dated after the extract (not yet held). Two non-cancelled reviews of one period of

@@ -1,5 +1,5 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
--- Care leavers (kpi-definitions.md Version 2, "Care leavers"), snapshots at each period end t from the
+-- Care leavers (docs/kpis.md, "Care leavers"), snapshots at each period end t from the
 -- nightly history (fct_care_leaver_history): each young person's record as it stood in the latest loaded
 -- extract on or before t, so a month's figure is the same whenever it is rebuilt. Periods ending before
 -- the first extract that held ssd_care_leavers have no value; authorities whose latest extract does not

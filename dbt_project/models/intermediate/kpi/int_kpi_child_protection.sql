@@ -1,5 +1,5 @@
 {{ config(pre_hook=["{{ kpi_analyze([ref('fct_cp_conferences'), ref('fct_cp_plans')]) }}"]) }}
--- Child protection KPIs (kpi-definitions.md "Child protection"), long format before units and values.
+-- Child protection KPIs (docs/kpis.md, "Child protection"), long format before units and values.
 -- Plans recorded as held by another authority (cppl_cp_plan_ola = Y) are history only: they make a
 -- later plan a repeat plan but are never counted as this authority's plans.
 with periods as (

@@ -1,5 +1,5 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
--- Health of children looked after (kpi-definitions.md Version 2, "Health"), long format before units
+-- Health of children looked after (docs/kpis.md), long format before units
 -- and values. The OC2 cohort at t: looked after at t (int_kpi_cla_at_end: short breaks excluded), in a
 -- period of care that started on or before add_months(t, -12). Each KPI only for the authorities whose
 -- latest extract holds its table (ssd_cla_health, ssd_cla_immunisations, ssd_sdq_scores).

@@ -1,5 +1,5 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
--- Missing from care (kpi-definitions.md Version 2, "Missing"), long format before units and values.
+-- Missing from care (docs/kpis.md, "Missing from care"), long format before units and values.
 -- Counted: episodes of type missing (not "away without authorisation") starting in the period while the
 -- child was looked after (a period of care open that day, short breaks excluded). Only for authorities
 -- whose latest extract holds ssd_missing.

@@ -1,5 +1,5 @@
 {{ config(pre_hook=["{{ kpi_analyze([ref('fct_cla_episodes'), ref('fct_cla_periods_of_care')]) }}"]) }}
--- CLA population and placement KPIs (kpi-definitions.md "Placements and the CLA population"), long
+-- CLA population and placement KPIs (docs/kpis.md, "Placements" and "The CLA population"), long
 -- format before units and values. Short-break-only periods of care are excluded throughout.
 with periods as (
     select la_code, period_type, period_start, period_end, fy_start_year from {{ ref('int_kpi_periods') }}

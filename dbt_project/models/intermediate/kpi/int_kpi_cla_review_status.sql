@@ -1,6 +1,6 @@
 {{ config(pre_hook=["{{ kpi_analyze([ref('fct_cla_reviews')]) }}"]) }}
--- Every held CLA review with what the version 2 rules need to know about it (kpi-definitions.md,
--- "History window", "Availability", "Orphans and duplicates"); the review KPIs and
+-- Every held CLA review with what the rules for incomplete extracts need to know about it
+-- (docs/kpis.md, "Incomplete extracts": history window, availability, one population); the review KPIs and
 -- marts.kpi_data_quality both read it, so they count the same reviews.
 -- - is_in_population: not a short-break period, and the child and the period of care are in the
 --   extract (a review of an unknown person or period is an `unknown parent` row, left out everywhere).

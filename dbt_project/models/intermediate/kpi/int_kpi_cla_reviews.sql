@@ -1,4 +1,4 @@
--- CLA review KPIs (kpi-definitions.md "CLA reviews"), long format before units and values are applied.
+-- CLA review KPIs (docs/kpis.md, "CLA reviews"), long format before units and values are applied.
 -- Short-break-only periods of care are excluded with their reviews; so are reviews of a child or period
 -- of care the extract does not hold (int_kpi_cla_review_status: the one review population).
 {%- set pn_participating = ['PN1', 'PN2', 'PN3', 'PN5', 'PN6'] if kpi_var('participation_excludes_pn4')

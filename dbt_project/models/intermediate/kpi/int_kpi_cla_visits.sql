@@ -1,5 +1,5 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
--- Statutory visits (kpi-definitions.md Version 2, "Statutory visits"), a snapshot at each period end t.
+-- Statutory visits (docs/kpis.md, "Statutory visits"), a snapshot at each period end t.
 -- Cohort: children looked after at t (int_kpi_cla_at_end) whose placement open at t started on or
 -- before t - 7 days. The next visit is due 7 days after that placement's start when the child has not
 -- been seen since, else on the regulation 28 interval after the latest seen visit (macro

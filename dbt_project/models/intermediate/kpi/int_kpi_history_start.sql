@@ -1,4 +1,4 @@
--- The history window of each authority (kpi-definitions.md version 2, "History window"): history_start
+-- The history window of each authority (docs/kpis.md, "History window"): history_start
 -- is the manifest's optional `history_start` of the latest loaded extract, else the earliest event date
 -- of any kind in that extract (dates of birth, due and target dates excluded: they are not events).
 -- No review chain is judged on history before it, and no financial year starting before it is published.

@@ -1,4 +1,4 @@
--- IRO caseload KPIs (kpi-definitions.md "IRO service"), long format before units and values.
+-- IRO caseload KPIs (docs/kpis.md, "IRO service"), long format before units and values.
 -- At t: children with an open IRO involvement (start <= t, end null or > t) who are looked after or
 -- on a CP plan then (both: counted once, as CLA), over the total FTE of the IROs holding at least one
 -- of them (total over total). IROs without a recorded FTE are left out (int_kpi_iro_held).

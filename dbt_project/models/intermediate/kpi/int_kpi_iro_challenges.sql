@@ -1,5 +1,5 @@
 {{ config(pre_hook=["{{ kpi_analyze([ref('fct_cla_reviews'), ref('fct_iro_challenges')]) }}"]) }}
--- IRO challenge KPIs (kpi-definitions.md "IRO challenges"), long format before units and values.
+-- IRO challenge KPIs (docs/kpis.md, "IRO challenges"), long format before units and values.
 -- PR and MA are challenges (an MA escalated into a PR counts once as each); INFORMAL and
 -- GOOD_PRACTICE are counted on their own; the level a PR reached is the highest among its stages.
 with periods as (

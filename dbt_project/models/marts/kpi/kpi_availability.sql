@@ -1,5 +1,5 @@
 -- Whether each KPI of the catalogue can be computed for each authority from its latest loaded extract
--- (kpi-definitions.md version 2, "Availability"): one row per (la_code, kpi_code). A KPI needs every
+-- (docs/kpis.md, "Availability"): one row per (la_code, kpi_code). A KPI needs every
 -- table its catalogue row lists (required_tables and optional_tables); a table is in the extract when
 -- the extract's manifest listed its file (raw._batches.file_hashes), even with no rows. An unavailable
 -- KPI has no row in kpi_values for the authority (never a zero, never a RAG colour); `reason` names

@@ -1,4 +1,4 @@
--- What each data-quality rule of kpi-definitions.md version 2 left out, per authority and period:
+-- What each data-quality rule (docs/kpis.md, "Incomplete extracts") left out, per authority and period:
 -- one row per (la_code, kpi_code, source_table, period_type, period_start, issue) with the number of
 -- rows removed (only issues that removed something). kpi_code is null where the rows left every KPI that
 -- reads source_table (one population for every KPI); else it names the one KPI whose figure lost them.

@@ -1,7 +1,7 @@
 {{ config(
     indexes=[{'columns': ['la_code', 'kpi_code', 'period_type', 'period_start']}],
 ) }}
--- THE published interface (kpi-definitions.md): one row per (la_code, kpi_code, period_type,
+-- THE published interface (docs/kpis.md): one row per (la_code, kpi_code, period_type,
 -- period_start, period_end, breakdown, breakdown_value) for every KPI of the catalogue, every complete
 -- financial year and month the data covers, per authority. numerator / denominator follow the unit:
 -- percent n / d; count n and null; rate n and the population; average the total and the divisor;
