@@ -1,7 +1,8 @@
 """`cscw demo`: the whole nightly job end to end on this machine. Starts the embedded Postgres, writes a
 synthetic Lancashire extract (no real data) into the landing area, runs the REAL Airflow DAG
 `nightly_case_extract` with dag.test() (SQLite metadata under CSCW_HOME/airflow), then prints the run
-record, the headline KPIs and where the IRO report is."""
+record, the headline KPIs and where the two reports are: the IRO annual report and the Corporate
+Parenting Board pack, each as HTML and PDF."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--extract-date", type=date.fromisoformat, help="the night (default: today in Europe/London)"
     )
-    parser.add_argument("--no-report", action="store_true", help="skip the IRO report")
+    parser.add_argument("--no-report", action="store_true", help="skip the two reports")
 
 
 def _say(msg: str) -> None:
@@ -40,16 +41,16 @@ def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     s = settings()
     extract_date = args.extract_date or datetime.now(ZoneInfo("Europe/London")).date()
-    _say(f"1/5 starting the warehouse database (CSCW_HOME={s.home})")
+    _say(f"1/6 starting the warehouse database (CSCW_HOME={s.home})")
     url = database_url(s)
 
     folder = extract_dir(s.landing_dir, DEMO_LA, extract_date)
     if manifest_ready(s.landing_dir, DEMO_LA, extract_date):
-        _say(f"2/5 extract already in the landing area: {folder}")
+        _say(f"2/6 extract already in the landing area: {folder}")
     else:
         from ingestion.generator import generate
 
-        _say(f"2/5 generating a synthetic lancashire extract for {extract_date} (scale {args.scale})")
+        _say(f"2/6 generating a synthetic lancashire extract for {extract_date} (scale {args.scale})")
         generate(
             s.landing_dir,
             profile="lancashire",
@@ -60,10 +61,10 @@ def run(args: argparse.Namespace) -> int:
             extract_date=extract_date,
         )
 
-    _say("3/5 preparing dbt (the manifest Cosmos renders the DAG from)")
+    _say("3/6 preparing dbt (the manifest Cosmos renders the DAG from)")
     prepare_dbt()
 
-    _say("4/5 running the Airflow DAG nightly_case_extract with dag.test()")
+    _say("4/6 running the Airflow DAG nightly_case_extract with dag.test()")
     # Cosmos watcher mode: one `dbt build` mirrored into a task per model, about twice as fast as a
     # dbt command per task in series (docs/benchmarks.md, "Pipeline"); CSCW_DBT_EXECUTION_MODE wins.
     os.environ.setdefault("CSCW_DBT_EXECUTION_MODE", "watcher")
@@ -83,12 +84,14 @@ def run(args: argparse.Namespace) -> int:
         _say(f"    failed at {rec.get('failed_step')}: {rec.get('error')}")
         return 1
 
-    _say("5/5 headline KPIs")
+    _say("5/6 headline KPIs")
     print_headline_kpis(url, DEMO_LA)
-    if not args.no_report and not print_report(url, DEMO_LA, s.home / "reports"):
-        return 1
-    _say(f"done in {time.monotonic() - started:.0f}s. Airflow logs: {airflow_env.airflow_home() / 'logs'}")
-    return 0
+    written = True
+    if not args.no_report:
+        _say(f"6/6 writing the reports into {s.home / 'reports'}")
+        written = print_reports(url, DEMO_LA, s.home / "reports")
+    _say(f"\ndone in {time.monotonic() - started:.0f}s. Airflow logs: {airflow_env.airflow_home() / 'logs'}")
+    return 0 if written else 1
 
 
 def print_headline_kpis(url: str, la_code: str) -> None:
@@ -103,21 +106,32 @@ def print_headline_kpis(url: str, la_code: str) -> None:
     print(kpis.format_table(rows) if rows else "    (no headline KPIs published for this authority)")
 
 
-def print_report(url: str, la_code: str, out_dir) -> bool:
-    """Write the report, HTML and PDF; say loudly what is missing. Whether both were written."""
+def print_reports(url: str, la_code: str, out_dir, *, pdf: bool = True) -> bool:
+    """Write the IRO annual report (latest complete year) and the Corporate Parenting Board pack
+    (latest month), each HTML and PDF, then list where they are; say loudly what could not be written.
+    Whether everything was written."""
     from ingestion.report import render_report
+    from ingestion.report.board_pack import render_board_pack
 
-    try:
-        result = render_report(url, la_code, None, out_dir, pdf=True)
-    except (LookupError, ValueError) as exc:
-        _loud(f"NO REPORT: {exc}")
-        return False
-    _say(f"    IRO report: {result.html_path}")
-    if result.pdf_path:
-        _say(f"    IRO report PDF: {result.pdf_path}")
-        return True
-    _loud(f"NO PDF: {result.pdf_error}")
-    return False
+    reports = (("IRO annual report", render_report), ("Corporate Parenting Board pack", render_board_pack))
+    written, ok = [], True
+    for title, render in reports:
+        try:
+            result = render(url, la_code, None, out_dir, pdf=pdf)
+        except (LookupError, ValueError) as exc:
+            _loud(f"NO {title.upper()}: {exc}")
+            ok = False
+            continue
+        written.append((title, result.pdf_path or result.html_path))
+        if pdf and not result.pdf_path:
+            _loud(f"NO PDF of the {title}: {result.pdf_error}")
+            ok = False
+    if written:
+        width = max(len(title) for title, _ in written)
+        _say("\nYour reports (the PDF, with report.html beside it for a browser):")
+        for title, path in written:
+            _say(f"    {title.ljust(width)}  {path}")
+    return ok
 
 
 def _loud(msg: str) -> None:
