@@ -7,13 +7,14 @@ from datetime import date, timedelta
 from ingestion.generator.authority import Authority, Child
 from ingestion.generator.calendar import add_months
 
-# Care leavers (SSDA903 OC3 codes as Liquidlogic's SSD scripts emit them).
+# Care leavers (SSDA903 OC3 codes as Liquidlogic's SSD scripts emit them): mostly independent living,
+# semi-independent or with parents or relatives; few of no fixed abode.
 ACCOMMODATION = {
-    "S": 0.25,
+    "S": 0.02,
     "B": 0.15,
-    "U": 0.15,
+    "U": 0.33,
     "T": 0.1,
-    "D": 0.1,
+    "D": 0.15,
     "C": 0.08,
     "K": 0.05,
     "E": 0.04,
@@ -22,6 +23,8 @@ ACCOMMODATION = {
     "V": 0.02,
     "Z": 0.01,
 }
+# No fixed abode (S) and custody (X) are never suitable accommodation (SSDA903 OC3, DfE rule 133).
+NEVER_SUITABLE = {"S", "X"}
 # Activity: about half in education, employment or training, as Lancashire's monthly figures.
 ACTIVITY = {
     "F1": 0.05,
@@ -77,8 +80,13 @@ def missing(la: Authority, child: Child, start: date, end: date) -> None:
         return
     rate = 5.0 if rng.random() < 0.15 else 0.15
     build = la.row_builder("ssd_missing")
+    returned = None
     for d in la.poisson_times(s, e, rate):
         back = d + timedelta(days=min(14, int(rng.expovariate(1 / 1.2))))
+        if returned is not None and d < returned:
+            # a child goes missing again only once back (DfE rule 574): here, on the day of return
+            d, back = returned, max(back, returned)
+        returned = back
         offered = "Y" if rng.random() < 0.9 else "N"
         vals = build(
             miss_table_id=la.new_id("missing"),
@@ -103,6 +111,8 @@ def care_leaver(la: Authority, child: Child, left: date) -> None:
     worker = rng.choice(la.staff.sws[team])[0] if la.staff.sws[team] else None
     review = max(left, la.T - timedelta(days=rng.randint(0, 200)))
     in_touch = la.mix(IN_TOUCH)
+    accommodation = la.mix(ACCOMMODATION)
+    suitable = "1" if rng.random() < 0.88 and accommodation not in NEVER_SUITABLE else "2"
     vals = la.row_builder("ssd_care_leavers")(
         clea_table_id=la.new_id("leaver"),
         clea_person_id=child.person_id,
@@ -110,8 +120,8 @@ def care_leaver(la: Authority, child: Child, left: date) -> None:
         clea_care_leaver_in_touch=in_touch,
         # the latest contact is left blank when the authority is not in touch
         clea_care_leaver_latest_contact=contact if in_touch == "YES" else None,
-        clea_care_leaver_accommodation=la.mix(ACCOMMODATION),
-        clea_care_leaver_accom_suitable="1" if rng.random() < 0.88 else "2",
+        clea_care_leaver_accommodation=accommodation,
+        clea_care_leaver_accom_suitable=suitable,
         clea_care_leaver_activity=la.mix(ACTIVITY),
         clea_pathway_plan_review_date=review,
         clea_care_leaver_personal_advisor=f"PA {rng.choice('ABCDEFGHJKLMNPRSTW')}. {rng.randint(10, 99)}",

@@ -13,6 +13,7 @@ import pytest
 from ingestion.cli import main
 from ingestion.contract import load_contract
 from ingestion.generator import generate
+from ingestion.generator.profiles import load_profile
 from tests.generator.measure import read
 
 EXTRACT = "2020-03-31"
@@ -155,6 +156,57 @@ def test_nights_change_the_way_real_records_do(small):
     assert sum(len(v) for v in changed.values()) > 0
     # An end date filled in on a later night (a placement, a plan, an allocation ended).
     assert changed["ssd_involvements"] or changed["ssd_cla_placement"] or changed["ssd_cp_plans"]
+
+
+# SSDA903 placement types without an Ofsted URN (parents, residential employment, NHS, custody,
+# temporary, other): every other placement records the provider's URN (DfE rules 218 and 222).
+NO_URN = {"P1", "P3", "R1", "R2", "R5", "T0", "T1", "T2", "T3", "T4", "Z1", "Z11", "Z12", "Z13", "Z14"}
+
+
+def test_records_meet_the_dfe_903_rules_the_generator_can_meet(small):
+    """What the SSDA903 validator checked on generated returns, checked here on the CSVs themselves."""
+    _, folders = small
+    folder = folders[-1]
+    pools = load_profile("portsmouth")["placement_postcodes"]
+    real = set(pools["in_area"]) | set(pools["nearby"])
+    for p in read(folder, "ssd_cla_placement"):
+        assert p["clap_cla_placement_postcode"] in real  # rules 169, 179, 1015: real postcodes
+        assert bool(p["clap_cla_placement_urn"]) == (p["clap_cla_placement_type"] not in NO_URN)
+    for ls in read(folder, "ssd_legal_status"):  # rule 361: police protection lasts 72 hours at most
+        if ls["lega_legal_status"] == "L1" and ls["lega_legal_status_end_date"]:
+            end, start = (date.fromisoformat(ls[f"lega_legal_status_{k}_date"]) for k in ("end", "start"))
+            assert (end - start).days <= 3
+    leavers = read(folder, "ssd_care_leavers")
+    assert leavers
+    for cl in leavers:  # rule 133: no fixed abode (S) and custody (X) are never suitable
+        if cl["clea_care_leaver_accommodation"] in ("S", "X"):
+            assert cl["clea_care_leaver_accom_suitable"] == "2"
+    spells: dict[str, list] = {}
+    for m in read(folder, "ssd_missing"):
+        spells.setdefault(m["miss_person_id"], []).append(
+            (m["miss_missing_episode_start_date"], m["miss_missing_episode_end_date"])
+        )
+    for child_spells in spells.values():  # rule 574: a child goes missing again only after coming back
+        child_spells.sort()
+        for (_, back), (again, _) in zip(child_spells, child_spells[1:], strict=False):
+            assert back and again >= back
+    # repeat periods of care and same-day legal status and placement changes are exercised
+    periods: dict[str, set] = {}
+    for e in read(folder, "ssd_cla_episodes"):
+        periods.setdefault(e["clae_person_id"], set()).add(e["clae_cla_id"])
+    assert any(len(p) > 1 for p in periods.values())
+    moves = {
+        (p["clap_person_id"], p["clap_cla_placement_start_date"]) for p in read(folder, "ssd_cla_placement")
+    }
+    changes = {
+        (ls["lega_person_id"], ls["lega_legal_status_start_date"]) for ls in read(folder, "ssd_legal_status")
+    }
+    firsts = {
+        (e["clae_person_id"], e["clae_cla_episode_start_date"])
+        for e in read(folder, "ssd_cla_episodes")
+        if e["clae_cla_episode_start_reason"] == "S"
+    }
+    assert (moves & changes) - firsts
 
 
 def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):

@@ -17,6 +17,10 @@ PERSONS = [
     {"pers_person_id": "B", "pers_sex": "M", "pers_dob": "2010-06-30", "pers_upn": "A123456789012"},
     {"pers_person_id": "C", "pers_sex": "1", "pers_dob": "2014-09-09"},
     {"pers_person_id": "D", "pers_sex": "2", "pers_dob": "2016-01-20"},
+    {"pers_person_id": "G", "pers_sex": "M", "pers_dob": "2013-03-03", "pers_ethnicity": "WBRI"},
+    # care leavers, 19 at 31 March 2026
+    {"pers_person_id": "E", "pers_sex": "F", "pers_dob": "2006-05-01", "pers_ethnicity": "WBRI"},
+    {"pers_person_id": "F", "pers_sex": "M", "pers_dob": "2007-01-15", "pers_ethnicity": "WBRI"},
 ]
 
 
@@ -71,6 +75,8 @@ EPISODES = [
     # D: in care since 2023; moved on 1 Nov 2025 with the same carers (the system says T)
     _episode("ED1", "D", "CD", "2023-03-01", "S", "2025-11-01", "X1", "PD1"),
     _episode("ED2", "D", "CD", "2025-11-01", "T", placement="PD2"),
+    # G: in care since February 2024, no change
+    _episode("EG1", "G", "CG", "2024-02-01", "S", placement="PG1"),
 ]
 LEGAL = [
     _legal("LA1", "A", "V2", "2025-05-01", "2025-06-10"),
@@ -83,6 +89,7 @@ LEGAL = [
     _legal("LC1", "C", "V3", "2025-07-01", "2025-07-03"),
     _legal("LC2", "C", "V3", "2025-10-10", "2025-10-12"),
     _legal("LD1", "D", "C2", "2023-03-01"),
+    _legal("LG1", "G", "C2", "2024-02-01"),
 ]
 PLACEMENTS = [
     _placement("PA1", "A", "CA", "U6", "2025-05-01", "2025-06-10", "CARPL"),
@@ -93,6 +100,7 @@ PLACEMENTS = [
     _placement("PC2", "C", "CC2", "U6", "2025-10-10", "2025-10-12", "CARPL"),
     _placement("PD1", "D", "CD", "U6", "2023-03-01", "2025-11-01", "CREQB"),
     _placement("PD2", "D", "CD", "U4", "2025-11-01"),
+    _placement("PG1", "G", "CG", "U4", "2024-02-01"),
 ]
 REVIEWS = [
     {
@@ -123,6 +131,45 @@ REVIEWS = [
 ]
 
 
+def _leaver(lid, person, in_touch, contact, accommodation, suitable, activity):
+    return {
+        "clea_table_id": lid,
+        "clea_person_id": person,
+        "clea_care_leaver_in_touch": in_touch,
+        "clea_care_leaver_latest_contact": contact,
+        "clea_care_leaver_accommodation": accommodation,
+        "clea_care_leaver_accom_suitable": suitable,
+        "clea_care_leaver_activity": activity,
+    }
+
+
+CARE_LEAVERS = [
+    # E's case record still holds the accommodation and activity from before she died
+    _leaver("CLE1", "E", "DIED", None, "U", "1", "F1"),
+    # F: an older record, then the latest contact: semi-independent, unsuitable, not in EET
+    _leaver("CLF1", "F", "YES", "2025-06-01", "B", "1", "F2"),
+    _leaver("CLF2", "F", "YES", "2026-02-10", "D", "2", "G5"),
+]
+
+
+def _sdq(sid, person, completed, score=None, reason=None):
+    return {
+        "csdq_table_id": sid,
+        "csdq_person_id": person,
+        "csdq_sdq_completed_date": completed,
+        "csdq_sdq_score": score,
+        "csdq_sdq_reason": reason,
+    }
+
+
+SDQS = [
+    _sdq("SD1", "D", "2025-02-10", 20),  # before the year
+    _sdq("SD2", "D", "2025-11-20", 12),  # the year's
+    _sdq("SD3", "D", "2026-04-15", 30),  # after 31 March
+    _sdq("SG1", "G", None, reason="SDQ2"),  # carers did not return the questionnaire
+]
+
+
 def extract() -> dict[str, list[dict]]:
     return {
         "ssd_person": PERSONS,
@@ -130,6 +177,8 @@ def extract() -> dict[str, list[dict]]:
         "ssd_legal_status": LEGAL,
         "ssd_cla_placement": PLACEMENTS,
         "ssd_cla_reviews": REVIEWS,
+        "ssd_care_leavers": CARE_LEAVERS,
+        "ssd_sdq_scores": SDQS,
     }
 
 
@@ -212,17 +261,37 @@ def test_header_reviews_and_cohorts(url):
         ("B", "M", "30/06/2010", "NOBT", "A123456789012"),
         ("C", "M", "09/09/2014", "NOBT", "UN5"),
         ("D", "F", "20/01/2016", "NOBT", "UN5"),
+        ("E", "F", "01/05/2006", "WBRI", "UN5"),
+        ("F", "M", "15/01/2007", "WBRI", "UN5"),
+        ("G", "M", "03/03/2013", "WBRI", "UN5"),
     ]
     # only A's review is returned (C's was during a short break, D's before the year or cancelled)
     assert rows(url, "select child, review, review_code from returns_903.ssda903_reviews") == [
         ("A", "29/05/2025", "PN1")
     ]
-    # OC2: looked after on 1 April 2025 through 31 March 2026 without a new start: D only (B left in June)
-    assert rows(url, "select child from returns_903.ssda903_oc2") == [("D",)]
+    # OC2: looked after on 1 April 2025 through 31 March 2026 without a new start: D and G (B left in
+    # June). D's SDQ is the one completed in the year (20 Nov 2025: 12), not February's or April 2026's;
+    # G has no questionnaire, and the reason recorded (SDQ2).
+    oc2 = "select child, sdq_score, sdq_reason, health_check, substance_misuse from returns_903.ssda903_oc2"
+    assert rows(url, oc2 + " order by child") == [
+        ("D", "12", None, None, None),
+        ("G", None, "SDQ2", None, None),
+    ]
     # previous permanence: children who started to be looked after in the year (A, B's readmission, C)
     prev_perm = "select child, prev_perm from returns_903.ssda903_previous_permanence order by child"
     assert rows(url, prev_perm) == [
         ("A", "Z1"),
         ("B", "Z1"),
         ("C", "Z1"),
+    ]
+
+
+def test_care_leavers_latest_record_and_nothing_to_report_after_death(url):
+    # OC3: E and F are 19 at 31 March 2026. F's latest contact (10 Feb 2026) gives D (semi-independent)
+    # with suitability 2 (unsuitable) as ACCOM D2, activity G5. E died: activity and accommodation are
+    # 0 (the 903 guidance; rule 344), whatever the case record still holds.
+    oc3 = "select child, dob, in_touch, activ, accom from returns_903.ssda903_oc3 order by child"
+    assert rows(url, oc3) == [
+        ("E", "01/05/2006", "DIED", "0", "0"),
+        ("F", "15/01/2007", "YES", "G5", "D2"),
     ]

@@ -70,20 +70,20 @@ def test_files_have_the_dfe_columns(returned):
         with open(out / name, encoding="utf-8") as f:
             assert next(csv.reader(f)) == columns, name
     with open(out / "episodes.csv", encoding="utf-8") as f:
-        assert len(f.readlines()) == 1 + 9  # A 3, B 2, C 2, D 2 episodes
+        assert len(f.readlines()) == 1 + 10  # A 3, B 2, C 2, D 2, G 1 episodes
 
 
 def test_missing_home_postcode_is_reported_on_each_episode_but_short_breaks(returned):
     # Rule 392b: a looked-after child's episode needs both postcodes, except under V3/V4. HOME_POST has no
     # source, so it fires on every episode except C's two short breaks. episodes.csv is ordered by child
-    # and start: A lines 2-4, B 5-6, C 7-8, D 9-10.
+    # and start: A lines 2-4, B 5-6, C 7-8, D 9-10, G 11.
     url, _ = returned
     lines = rows(
         url,
         f"select file_line, child_id from {errors.TABLE} where rule_code = '392b' and file_name = 'Episodes'"
         " order by file_line",
     )
-    assert lines == [(2, "A"), (3, "A"), (4, "A"), (5, "B"), (6, "B"), (9, "D"), (10, "D")]
+    assert lines == [(2, "A"), (3, "A"), (4, "A"), (5, "B"), (6, "B"), (9, "D"), (10, "D"), (11, "G")]
 
 
 def test_mart_holds_keys_not_ids_and_matches_the_restricted_table(returned):
@@ -92,7 +92,7 @@ def test_mart_holds_keys_not_ids_and_matches_the_restricted_table(returned):
     assert restricted > 0
     mart = rows(
         url,
-        "select sum(error_count), count(*) filter (where child_key in ('A', 'B', 'C', 'D'))"
+        "select sum(error_count), count(*) filter (where child_key in ('A', 'B', 'C', 'D', 'E', 'F', 'G'))"
         f" from {errors.MART}",
     )
     assert mart == [(restricted, 0)]
@@ -105,3 +105,17 @@ def test_mart_holds_keys_not_ids_and_matches_the_restricted_table(returned):
     finally:
         conn.close()
     assert line.startswith(f"SSDA903 2025-26 return of 901: {restricted:,} DfE validation errors")
+
+
+def test_sdq_and_care_leaver_items_pass_their_rules(returned):
+    # D (SDQ score 12) and G (reason SDQ2) are 4-16 and in OC2: rules 186/197B want a score or a reason.
+    # E died after leaving care: ACTIV and ACCOM 0 (rule 344); F's D2 is a valid accommodation (rule 133).
+    url, _ = returned
+    fired = rows(
+        url,
+        f"select rule_code, child_id from {errors.TABLE} where rule_code in ('186', '197B', '133', '344')",
+    )
+    assert fired == []
+    # the OC2 rows were checked: rule 191 reports the health items that have no source, for both
+    oc2 = rows(url, f"select child_id from {errors.TABLE} where rule_code = '191' and file_name = 'OC2'")
+    assert sorted(oc2) == [("D",), ("G",)]

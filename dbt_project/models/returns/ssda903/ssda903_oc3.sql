@@ -16,8 +16,16 @@ select
     c.person_id as child,
     {{ dfe_date('c.date_of_birth') }} as dob,
     upper(l.clea_care_leaver_in_touch) as in_touch,
-    upper(l.clea_care_leaver_activity) as activ,
-    upper(l.clea_care_leaver_accommodation) || l.clea_care_leaver_accom_suitable as accom
+    -- a young person who died or went home to parents for 6 months or more has no activity or
+    -- accommodation to report: 0 for both (the 903 guidance; DfE rule 344)
+    case
+        when upper(l.clea_care_leaver_in_touch) in ('DIED', 'RHOM') then '0'
+        else upper(l.clea_care_leaver_activity)
+    end as activ,
+    case
+        when upper(l.clea_care_leaver_in_touch) in ('DIED', 'RHOM') then '0'
+        else upper(l.clea_care_leaver_accommodation) || l.clea_care_leaver_accom_suitable
+    end as accom
 from {{ ref('int_ssda903_children') }} as c
 inner join latest as l on c.la_code = l.la_code and c.person_id = l.clea_person_id
 where
