@@ -7,6 +7,7 @@ Parenting Board pack, each as HTML and PDF."""
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sqlite3
 import sys
@@ -77,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
     # Two warnings nobody can act on, about 250 lines: Cosmos makes no task for dbt's on-run-start hooks
     # and exposures (by design), and dag.test() records asset events of a DAG it never serialised
     # (a scheduler run has no such warning). AIRFLOW__LOGGING__NAMESPACE_LEVELS set by hand wins.
-    os.environ.setdefault(
-        "AIRFLOW__LOGGING__NAMESPACE_LEVELS", "cosmos.airflow.graph=ERROR airflow.assets.manager=ERROR"
-    )
+    os.environ.setdefault("AIRFLOW__LOGGING__NAMESPACE_LEVELS", "airflow.assets.manager=ERROR")
     airflow_env.apply(url)
     airflow_env.migrate()
+    # Cosmos logs through the standard library, which Airflow's namespace levels do not reach.
+    logging.getLogger("cosmos.airflow.graph").setLevel(logging.ERROR)
     with Progress(airflow_env.airflow_home() / "airflow.db"):
         result = airflow_env.run_night(extract_date, landing_dir=s.landing_dir)
     rec = result["record"]
