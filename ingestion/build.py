@@ -85,20 +85,29 @@ def build(
 
 def build_and_publish(url: str | None = None, *, publish: bool = True, lock_wait: float = 0, **build_options):
     """Write-audit-publish: under the build lock, build into this build's own schema, then publish when
-    every node passed. Returns (DbtRun, PublishResult or None). Nothing is published after a failure, or
-    when `publish` is false (a partial `--select` build must never replace the whole published marts).
+    every node passed, or every authority whose data passed (ingestion.isolation: the PublishResult's
+    `withheld` names the others, which keep their published figures). Returns (DbtRun, PublishResult or
+    None). Nothing is published after a failure no authority can be blamed for, or when `publish` is
+    false (a partial `--select` build must never replace the whole published marts).
     Raises ingestion.builds.BuildLocked when another build holds the lock."""
     from ingestion import builds
-    from ingestion import publish as wap
     from ingestion.db import connect, database_url
+    from ingestion.isolation import ISOLATE_VAR
+    from ingestion.pipeline.publishing import publish_passing
+    from ingestion.publish import PublishError
 
     url = url or database_url()
     vars = build_options.pop("vars", None) or {}
     as_at = vars.get("as_at_extract_date")
     with builds.held(url, wait_seconds=lock_wait, as_at_extract_date=as_at) as own:
-        vars = {**vars, "marts_schema": own.build_schema}
+        vars = {**vars, "marts_schema": own.build_schema, **({ISOLATE_VAR: True} if publish else {})}
         result = build(url, vars=vars, in_build=own, **build_options)
         if not (result.success and publish):
             return result, None
+        nodes = {r["unique_id"]: r["status"] for r in result.results if r.get("unique_id")}
         with connect(url) as conn:
-            return result, wap.publish(conn, own)
+            try:
+                return result, publish_passing(conn, own, nodes, result.target_path / "manifest.json")
+            except PublishError as err:  # a failure no authority can be blamed for: nothing published
+                result.success, result.exception = False, err
+                return result, None

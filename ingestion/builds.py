@@ -80,9 +80,10 @@ class Build:
     owner: str
     run_id: str | None = None
 
-    def dbt_vars(self) -> dict[str, str]:
-        """What dbt needs to build this build: the batches it reads and where its marts go."""
-        return {"build_id": self.build_id, "marts_schema": self.build_schema}
+    def dbt_vars(self) -> dict:
+        """What dbt needs to build this build: the batches it reads, where its marts go, and failing data
+        tests blamed on authorities rather than failing the build (ingestion.isolation)."""
+        return {"build_id": self.build_id, "marts_schema": self.build_schema, "isolate_authorities": True}
 
 
 def stale_after_minutes() -> int:
@@ -298,8 +299,20 @@ def extracts(cur, build_id: str) -> dict[str, str]:
 def published_extracts(cur) -> dict[str, str]:
     """la_code -> extract date of the marts BI reads now (the last published build); empty before the
     first publish."""
-    cur.execute("select to_regclass('ops.builds') is not null")
-    if not cur.fetchone()[0]:
+    cur.execute(
+        "select to_regclass('ops.builds') is not null, to_regclass('ops.authority_publications') is not null"
+    )
+    has_builds, has_publications = cur.fetchone()
+    if (
+        has_publications
+    ):  # an authority whose data failed tests keeps its earlier extract (ingestion.isolation)
+        cur.execute(
+            "select la_code, data_as_at::text from ops.authority_publications where data_as_at is not null"
+        )
+        published = dict(cur.fetchall())
+        if published:
+            return published
+    if not has_builds:
         return {}
     cur.execute(
         "select build_id from ops.builds where status = 'published' order by published_at desc limit 1"

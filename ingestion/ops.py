@@ -39,6 +39,8 @@ create table if not exists ops.pipeline_runs (
     finished_at       timestamptz
 );
 alter table ops.pipeline_runs add column if not exists dbt_nodes jsonb not null default '{}'::jsonb;
+-- la_code -> why its figures were not refreshed (its data failed tests; ingestion.isolation)
+alter table ops.pipeline_runs add column if not exists stale_authorities jsonb not null default '{}'::jsonb;
 create index if not exists pipeline_runs_published_idx on ops.pipeline_runs (published_at desc)
     where published;
 """
@@ -70,6 +72,7 @@ def start_run(conn, run_id: str, *, extract_date: date | None, la_codes: list[st
                 la_codes = excluded.la_codes, status = 'running', published = false,
                 published_at = null, failed_step = null, error = null, finished_at = null,
                 tests_passed = null, tests_failed = null, models_built = null, dbt_nodes = '{}'::jsonb,
+                stale_authorities = '{}'::jsonb,
                 rows_loaded = 0, rows_quarantined = 0, batches = '{}'::jsonb, durations = '{}'::jsonb,
                 started_at = now()
             """,
@@ -195,12 +198,13 @@ def record_load(conn, run_id: str, summary: dict) -> None:
     conn.commit()
 
 
-def mark_published(cur, run_id: str, extracts: dict[str, str]) -> None:
-    """Inside the publish transaction: the run published these extracts (la_code -> extract date)."""
+def mark_published(cur, run_id: str, extracts: dict[str, str], stale: dict[str, str] | None = None) -> None:
+    """Inside the publish transaction: the run published these extracts (la_code -> extract date); the
+    `stale` authorities (la_code -> reason) kept their earlier figures."""
     cur.execute(
         """update ops.pipeline_runs set published = true, published_at = now(), status = 'published',
-           extracts = %s::jsonb where run_id = %s""",
-        (json.dumps(extracts), run_id),
+           extracts = %s::jsonb, stale_authorities = %s::jsonb where run_id = %s""",
+        (json.dumps(extracts), json.dumps(stale or {}), run_id),
     )
 
 

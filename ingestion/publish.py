@@ -14,32 +14,12 @@ until the next one, so a manual rollback is one more swap (docs/operations.md).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from ingestion import builds, ops, row_security
+from ingestion import builds, isolation, ops, row_security
 from ingestion.names import MARTS, PREVIOUS_SCHEMA, REPORTER_ROLE
 
 log = logging.getLogger("cscw.publish")
-
-# "Data as at" for dashboards, one row per authority, from the latest publish: the extract staging read
-# for each authority in that build; for a nightly run also its night (pipeline_extract_date).
-DATA_FRESHNESS_VIEW = """
-create or replace view {schema}.data_freshness as
-with latest as (
-    select * from ops.builds where status = 'published' order by published_at desc limit 1
-)
-select
-    bb.la_code,
-    max(bb.extract_date) as data_as_at,
-    run.extract_date as pipeline_extract_date,
-    latest.published_at,
-    coalesce(latest.run_id, latest.build_id) as run_id
-from latest
-inner join ops.build_batches as bb on latest.build_id = bb.build_id
-left join ops.pipeline_runs as run on latest.run_id = run.run_id
-where latest.as_at_extract_date is null or bb.extract_date <= latest.as_at_extract_date
-group by bb.la_code, run.extract_date, latest.published_at, latest.run_id, latest.build_id
-"""
 
 
 class PublishError(RuntimeError):
@@ -50,6 +30,7 @@ class PublishError(RuntimeError):
 class PublishResult:
     relations: int
     previous_kept: bool
+    withheld: dict[str, str] = field(default_factory=dict)  # la_code -> why it kept earlier figures
 
 
 def _schema_exists(cur, name: str) -> bool:
@@ -80,10 +61,12 @@ def grant_reporter(cur, schema: str = MARTS) -> bool:
     return True
 
 
-def publish(conn, build: builds.Build) -> PublishResult:
+def publish(conn, build: builds.Build, withheld: dict[str, str] | None = None) -> PublishResult:
     """Swap the build's schema into `marts` in one transaction; the build (and its nightly run, if any)
     is recorded as published in the same one. Refuses unless the build still holds the build lock and
-    every batch it read is still the loaded one."""
+    every batch it read is still the loaded one. The `withheld` authorities (la_code -> reason, from
+    ingestion.isolation.judge) keep their published figures and are flagged stale."""
+    withheld = dict(withheld or {})
     schema = build.build_schema
     if schema == MARTS:
         raise PublishError("the build schema cannot be `marts` itself")
@@ -98,6 +81,13 @@ def publish(conn, build: builds.Build) -> PublishResult:
         relations = _relation_count(cur, schema)
         if relations == 0:
             raise PublishError(f"nothing to publish: schema {schema} is empty")
+        fresh = builds.extracts(cur, build.build_id)
+        if withheld:
+            fresh = {la: d for la, d in fresh.items() if la not in withheld}
+            if not fresh:
+                raise PublishError(f"every authority's data failed tests ({', '.join(sorted(withheld))})")
+            if _schema_exists(cur, MARTS):
+                isolation.keep_previous_figures(cur, schema, MARTS, sorted(withheld))
         cur.execute(f'drop schema if exists "{PREVIOUS_SCHEMA}" cascade')
         had_marts = _schema_exists(cur, MARTS)
         if had_marts:
@@ -105,11 +95,13 @@ def publish(conn, build: builds.Build) -> PublishResult:
         cur.execute(f'alter schema "{schema}" rename to "{MARTS}"')
         builds.mark_published(cur, build.build_id)
         if build.run_id is not None:
-            ops.mark_published(cur, build.run_id, builds.extracts(cur, build.build_id))
+            ops.mark_published(cur, build.run_id, fresh, withheld)
+        isolation.record_publications(cur, build, fresh, withheld)
         # The freshness view lives in the swapped schema, so it is (re)created with every publish.
-        cur.execute(DATA_FRESHNESS_VIEW.format(schema=f'"{MARTS}"'))
+        cur.execute(isolation.DATA_FRESHNESS_VIEW.format(schema=f'"{MARTS}"'))
         grant_reporter(cur, MARTS)
         row_security.apply(cur, MARTS)  # the new tables' policies, before anyone can read them
     conn.commit()
     log.info("published %s relations from %s into %s", relations, schema, MARTS)
-    return PublishResult(relations=relations, previous_kept=had_marts)
+    isolation.announce(withheld, build.run_id)
+    return PublishResult(relations=relations, previous_kept=had_marts, withheld=withheld)

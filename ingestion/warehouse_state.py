@@ -28,9 +28,10 @@ from psycopg2 import sql
 from ingestion.dbt_runner import PROJECT_DIR
 
 STATE_TABLE = "ops.warehouse_definition"
-# vars that only say where the marts go (write-audit-publish) and which build reads which batches, not how
+# vars that only say where the marts go (write-audit-publish), which build reads which batches and whether
+# failing tests are blamed on authorities (ingestion.isolation), not how
 # anything is computed
-_PLACEMENT_VARS = {"marts_schema", "build_id"}
+_PLACEMENT_VARS = {"marts_schema", "build_id", "isolate_authorities"}
 
 HISTORY_FILES = (
     "macros/history.sql",

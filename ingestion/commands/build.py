@@ -10,7 +10,9 @@ LOCKED_EXIT = 75  # another build holds the warehouse build lock: try again late
 
 HELP = (
     "build the dbt warehouse (seeds, models, tests) against the configured database; the marts are built in "
-    "a build schema and published into `marts` only when every test passed"
+    "a build schema and published into `marts` for every authority whose data passed its tests (the others "
+    "keep their earlier figures and are flagged stale; a failure no authority can be blamed for publishes "
+    "nothing)"
 )
 
 
@@ -55,9 +57,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"took {time.monotonic() - started:.1f}s; artifacts in {result.target_path}")
     if published:
         print(f"published {published.relations} relations into marts")
+        for la, reason in sorted(published.withheld.items()):
+            print(
+                f"authority {la} kept its earlier figures (flagged stale in marts.data_freshness): {reason}"
+            )
     elif result.success:
         why = "a partial build (--select/--exclude)" if partial else "--no-publish"
         print(f"not published ({why}): the marts were built and tested in the build schema only")
     else:
         print("not published: the previous marts stay as they were")
-    return 0 if result.success else 1
+    return 0 if result.success and not (published and published.withheld) else 1

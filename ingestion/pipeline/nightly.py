@@ -10,13 +10,13 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from ingestion import builds, ops, publish
+from ingestion import builds, ops
 from ingestion.db import connect, database_url
 from ingestion.pipeline.dbt_steps import build, source_freshness
 from ingestion.pipeline.errors import BuildFailed, ExtractMissing, ExtractRejected
 from ingestion.pipeline.landing import authorities, latest_complete_date, resolve_landing, wait_for_manifest
 from ingestion.pipeline.loading import load_authority
-from ingestion.pipeline.publishing import audit
+from ingestion.pipeline.publishing import audit, publish_passing
 from ingestion.pipeline.records import finish, new_run_id, record, record_failure, record_load, record_start
 
 log = logging.getLogger("cscw.pipeline")
@@ -33,6 +33,7 @@ class NightlyResult:
     loads: list[dict] = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     durations: dict = field(default_factory=dict)
+    withheld: dict = field(default_factory=dict)  # la_code -> why its figures were not refreshed
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -104,10 +105,14 @@ def run_nightly(
                 raise
             step = "publish"
             with timed(result.durations, "publish"), connect(url) as conn:
-                audit(ops.get_run(conn, run_id) or {})
-                publish.publish(conn, this_build)
+                run = ops.get_run(conn, run_id) or {}
+                audit(run)
+                result.withheld = publish_passing(conn, this_build, run.get("dbt_nodes") or {}).withheld
         result.published = True
-        say("published")
+        say(
+            "published"
+            + (f"; kept the earlier figures of {', '.join(result.withheld)}" if result.withheld else "")
+        )
     except Exception as err:
         result.failed_step, result.error = step, f"{type(err).__name__}: {err}"
         record_failure(url, run_id, step, err)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
-from ingestion import builds, ops, publish
+from ingestion import builds, isolation, ops, publish
 from ingestion.db import connect
 
 
@@ -21,6 +22,22 @@ def audit(run: dict) -> None:
         )
 
 
+def publish_passing(conn, build: builds.Build, nodes: dict[str, str], manifest: Path | None = None):
+    """Publish the build for every authority whose data passed; the authorities its failing data tests
+    are blamed on keep their published figures (ingestion.isolation). Refuses when a failure cannot be
+    blamed on authorities. The result's `withheld` names the others (la_code -> reason)."""
+    with conn.cursor() as cur:
+        verdict = isolation.judge(cur, nodes, manifest)
+    if verdict.unattributed:
+        conn.rollback()
+        listed = ", ".join(verdict.unattributed[:10])
+        raise publish.PublishError(
+            f"{len(verdict.unattributed)} dbt node(s) failed in a way no authority can be blamed for, "
+            f"refusing to publish: {listed}"
+        )
+    return publish.publish(conn, build, verdict.reasons())
+
+
 def do_publish(url: str, run_id: str) -> dict:
     """Swap the run's tested build schema into `marts`; records the dbt stage and publish durations."""
     started = time.time()
@@ -30,13 +47,13 @@ def do_publish(url: str, run_id: str) -> dict:
         build = builds.for_run(conn, run_id)
         if build is None:
             raise publish.PublishError(f"run {run_id} started no build; refusing to publish")
-        res = publish.publish(conn, build)
+        res = publish_passing(conn, build, run.get("dbt_nodes") or {})
         timings = {"publish": round(time.time() - started, 2)}
         dbt_start = (run.get("durations") or {}).get("_dbt_started_epoch")
         if dbt_start:
             timings["dbt"] = round(started - float(dbt_start), 2)
         ops.update_run(conn, run_id, durations=timings)
-    return {"relations": res.relations, "build_id": build.build_id}
+    return {"relations": res.relations, "build_id": build.build_id, "withheld": res.withheld}
 
 
 def release_build(url: str, run_id: str) -> None:

@@ -46,13 +46,17 @@ def test_build_publishes_only_a_passing_build(db_url, capsys):
         headline_rows = cur.fetchone()[0]
     assert headline_rows > 0
 
-    # A night whose data fails a dbt test (a person id repeated in the extract): nothing is published,
-    # the marts keep the very same relations (same OIDs) and the same figures.
+    # A night whose data fails a dbt test for one authority (903 repeats a person id): the others (901)
+    # are published again, 903 has no earlier figures to keep, so it has none, and is flagged stale; the
+    # exit code says not everything was refreshed.
     person = {"pers_person_id": "P1", "pers_sex": "M", "pers_dob": "2010-01-01"}
     load_extract(db_url, "903", "2019-06-30", {"ssd_person": [person, dict(person)]})
     assert main(["build", "--url", db_url]) == 1
-    assert "not published" in capsys.readouterr().out
-    assert _marts_tables(db_url) == published
+    assert "authority 903 kept its earlier figures" in capsys.readouterr().out
     with psycopg2.connect(db_url) as conn, conn.cursor() as cur:
         cur.execute("select count(*) from marts.kpi_values where la_code = '901'")
         assert cur.fetchone()[0] == headline_rows
+        cur.execute("select count(*) from marts.mart_cla_population where la_code = '903'")
+        assert cur.fetchone()[0] == 0
+        cur.execute("select la_code, data_as_at::text, is_stale from marts.data_freshness order by 1")
+        assert cur.fetchall() == [("901", "2019-06-30", False), ("903", None, True)]
