@@ -89,6 +89,8 @@ Real extracts are not complete; a figure that cannot be computed from what was s
   catalogue row its tables, add its rows to an `int_kpi_*` family (or a new family unioned in
   `kpi_values.sql`); availability then needs nothing more. A KPI whose every table was sent but whose
   period had no events publishes 0 (counts) or no value (percentages with a zero denominator).
+  `first_extract_date` is the first loaded extract that held every table the KPI needs: the care-leaver
+  KPIs, read from the nightly history of a snapshot table, have no value for a period ending before it.
 - **Unknown child-level values.** A value that needs a detail row the extract does not hold (a second
   review without its `ext_cla_review_details` row: permanence plan unknown, not "no") leaves the
   denominator and is counted in `marts.kpi_data_quality` (`missing_review_details`).
@@ -106,11 +108,14 @@ Real extracts are not complete; a figure that cannot be computed from what was s
   null, or the review's period of care is unknown) and counted in `marts.kpi_data_quality`. We chose this
   over loader quarantine: quarantined rows count towards the loader's 1% rejection threshold, so an
   authority with a few orphans could lose a whole night, and every KPI reads the same facts either way.
+  The corporate parenting families follow the same rule: health records, SDQs, immunisation statuses,
+  missing episodes, visits and care-leaver records of a child with no person row are counted as
+  `unknown parent` of their table (care-leaver records at each period end, as the KPIs read them).
   Same-day non-cancelled reviews of one period of care are one review (the lower id kept; numeric order
   for numeric ids), counted as `duplicate_review`.
 - `marts.kpi_data_quality`: one row per (la_code, kpi_code, source_table, period, issue) with the rows
-  left out; `kpi_code` is null when the rows left every KPI reading `source_table`. `cscw kpis` and the
-  performance pack show it beside the figures.
+  left out; `kpi_code` is null when the rows left every KPI reading `source_table`. `cscw kpis`, the
+  performance pack and the Corporate Parenting Board scorecard show it beside the figures.
 
 ## Access: the `reporter` role
 

@@ -28,10 +28,12 @@ class Extracts:
         return [x.write(landing) for x in self.extracts]
 
 
-def _child(x: Extract, pid, dob, start, team="T1", moves=(), legal="C2", ceased=None):
+def _child(x: Extract, pid, dob, start, team="T1", moves=(), legal="C2", ceased=None, person=True):
     """A looked-after child: one period of care POC-<pid> from `start`, a placement from the start and
-    one more from each date in `moves`, an allocated social worker in `team`."""
-    x.person(pid, dob)
+    one more from each date in `moves`, an allocated social worker in `team`; without a person row
+    (an orphan) when `person` is false."""
+    if person:
+        x.person(pid, dob)
     poc = f"POC-{pid}"
     x.legal(pid, legal, start, end=ceased)
     starts = [start, *moves]
@@ -145,7 +147,33 @@ def case_906_health_missing_visits() -> Extract:
     _missing(x, "H9", "2019-02-10", "2019-02-10", kind="A")  # away without authorisation: not counted
     _missing(x, "H9", "2019-03-30", "2019-04-02", offered="Y")  # age 14; ends after March
     _missing(x, "H10", "2019-03-05", "2019-03-05", offered="NA")  # age 16; NA is not an offer
+    # ---- an orphan (unknown parent): GHOST is looked after since 1/3/17 but has no person row. Counted,
+    # it would join the OC2 cohort with an assessment and a dental check in the window (3 of 6, not 2 of
+    # 5), the visits cohort (9), the missing episodes (5) and the children looked after (11). Left out
+    # of every KPI; kpi_data_quality counts its rows (DATA_QUALITY_906).
+    _child(x, "GHOST", "2008-01-01", "2017-03-01", person=False)
+    _check(x, "GHOST", "HEALTH_ASSESSMENT", "2019-01-10")
+    _check(x, "GHOST", "DENTAL_CHECK", "2018-11-01")
+    x.add("ssd_sdq_scores", csdq_table_id="S9", csdq_person_id="GHOST", csdq_sdq_completed_date="2019-02-01",
+          csdq_sdq_score="30")  # fmt: skip
+    _visit(x, "GHOST", "2019-03-01")
+    _missing(x, "GHOST", "2019-03-10", "2019-03-11", offered="Y", accepted="Y")
     return x
+
+
+# marts.kpi_data_quality rows of 906 (la_code, kpi_code None = every KPI reading the table):
+# (source_table, issue, period) -> rows. GHOST's checks are dated 1/11/18 and 10/1/19, its SDQ 1/2/19,
+# its visit 1/3/19 and its missing episode 10/3/19; its episode started in 2016-17, outside 2018-19.
+DATA_QUALITY_906 = {
+    ("ssd_cla_health", "unknown parent", FY): 2,
+    ("ssd_sdq_scores", "unknown parent", FY): 1,
+    ("ssd_cla_visits", "unknown parent", FY): 1,
+    ("ssd_missing", "unknown parent", FY): 1,
+    ("ssd_cla_health", "unknown parent", JAN): 1,
+    ("ssd_sdq_scores", "unknown parent", FEB): 1,
+    ("ssd_cla_visits", "unknown parent", MAR): 1,
+    ("ssd_missing", "unknown parent", MAR): 1,
+}
 
 
 def expect_906() -> list[Expect]:
@@ -234,6 +262,9 @@ APR_CHANGES = {"L2": {"in_touch": "YES", "contact": "2019-03-30"}}
 
 
 def _leavers_extract(date: str, changes: dict) -> Extract:
+    """907's extract of `date`: LEAVERS_FEB with `changes`, and a care-leaver record of GHOST, who has no
+    person row (unknown parent: left out of every care-leaver KPI, counted at each period end from the
+    first extract on: January, February and March 2019 and the year, DATA_QUALITY_907)."""
     x = Extract("907", extract_date=date)
     x.team("T1", "Leaving care", "North")
     x.professional("SW1", team_id="T1")
@@ -255,6 +286,17 @@ def _leavers_extract(date: str, changes: dict) -> Extract:
             clea_care_leaver_activity=row["activity"],
             clea_pathway_plan_review_date=row["review"],
         )
+    x.add(
+        "ssd_care_leavers",
+        clea_table_id="CL-GHOST",
+        clea_person_id="GHOST",
+        clea_care_leaver_eligibility="FORMER_RELEVANT",
+        clea_care_leaver_in_touch="YES",
+        clea_care_leaver_latest_contact="2019-01-02",
+        clea_care_leaver_accom_suitable="1",
+        clea_care_leaver_activity="F2",
+        clea_pathway_plan_review_date="2019-01-02",
+    )
     return x
 
 
@@ -300,6 +342,8 @@ def expect_907() -> list[Expect]:
         Expect(la, "CL_PATHWAY_PLAN_REVIEWED", MAR, 6, 10, 60.0),
     ]
 
+
+DATA_QUALITY_907 = {("ssd_care_leavers", "unknown parent", period): 1 for period in (JAN, FEB, MAR, FY)}
 
 CASES = [case_906_health_missing_visits, case_907_care_leavers]
 EXPECTATIONS = expect_906() + expect_907()

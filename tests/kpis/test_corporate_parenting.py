@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.kpis.cases_corporate_parenting import DATA_QUALITY_906, DATA_QUALITY_907, DEC
 from tests.kpis.cases_corporate_parenting import EXPECTATIONS as CP_EXPECTATIONS
 
 pytestmark = pytest.mark.slow
@@ -84,3 +85,34 @@ def test_missing_episode_in_a_placements_first_week(kpi_build):
         " and start_date < '2019-02-01'"
     )
     assert rows == [("2019-01-08", 1, True, True)]
+
+
+def _data_quality(kpi_build, la: str, expected: dict) -> dict:
+    """kpi_data_quality rows of `la` in the periods `expected` names: (table, issue, period) -> rows."""
+    periods = sorted({p for _, _, p in expected})
+    rows = kpi_build.query(
+        "select source_table, issue, period_type, period_start::text, rows from marts.kpi_data_quality"
+        " where la_code = %s and kpi_code is null and (period_type, period_start::text) in %s",
+        (la, tuple(periods)),
+    )
+    return {(t, issue, (ptype, start)): n for t, issue, ptype, start, n in rows}
+
+
+def test_orphans_are_left_out_of_every_kpi_and_counted(kpi_build):
+    # 906's GHOST and 907's CL-GHOST have no person row: their kpi_values are the hand-worked ones without
+    # them (test_hand_worked), and these are the rows kpi_data_quality says were left out
+    assert _data_quality(kpi_build, "906", DATA_QUALITY_906) == DATA_QUALITY_906
+    assert _data_quality(kpi_build, "907", DATA_QUALITY_907) == DATA_QUALITY_907
+    # December 2018 is before 907's first extract: no care-leaver snapshot, so nothing left out of it
+    assert _data_quality(kpi_build, "907", {("ssd_care_leavers", "unknown parent", DEC): 1}) == {}
+
+
+def test_availability_has_the_first_extract_holding_the_tables(kpi_build):
+    rows = kpi_build.query(
+        "select la_code, is_available, reason, first_extract_date::text from marts.kpi_availability"
+        " where kpi_code = 'CL_COUNT' and la_code in ('906', '907') order by la_code"
+    )
+    assert rows == [
+        ("906", False, "ssd_care_leavers not in the extract", None),
+        ("907", True, None, "2019-01-15"),
+    ]

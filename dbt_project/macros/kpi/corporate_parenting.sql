@@ -15,23 +15,6 @@
     end
 {%- endmacro %}
 
-{#- The periods of each authority whose latest extract holds `table_name` (an authority that does not
-    send the table gets no row, never a zero); with from_first_extract, only periods ending on or after
-    the first extract that held it (a snapshot from the nightly history has no earlier value). -#}
-{% macro kpi_periods_with_table(table_name, from_first_extract=false) -%}
-    select
-        p.la_code,
-        p.period_type,
-        p.period_start,
-        p.period_end
-    from {{ ref('int_kpi_periods') }} as p
-    inner join {{ ref('int_kpi_tables_sent') }} as ts
-        on p.la_code = ts.la_code and ts.table_name = '{{ table_name }}' and ts.in_latest_extract
-    {%- if from_first_extract %}
-    where p.period_end >= ts.first_extract_date
-    {%- endif %}
-{%- endmacro %}
-
 {#- kpi_values rows from a frame and members. frame: (la_code, kpi_code, period_type, period_start,
     period_end, breakdown, breakdown_value, has_denominator), one row per row to publish, zero rows
     included. members: (la_code, kpi_code, period_type, period_start, breakdown, breakdown_value, num,

@@ -2,10 +2,11 @@
 -- Care leavers (docs/kpis.md, "Care leavers"), snapshots at each period end t from the
 -- nightly history (fct_care_leaver_history): each young person's record as it stood in the latest loaded
 -- extract on or before t, so a month's figure is the same whenever it is rebuilt. Periods ending before
--- the first extract that held ssd_care_leavers have no value; authorities whose latest extract does not
--- hold it have no rows.
+-- the first extract that held the KPI's tables (kpi_availability.first_extract_date) have no value;
+-- kpi_values keeps the authorities whose latest extract holds ssd_care_leavers. Records of a young
+-- person the extract holds no person row for are left out (kpi_data_quality counts them).
 with periods as (
-    {{ kpi_periods_with_table('ssd_care_leavers', from_first_extract=true) }}
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
 
 kpis (kpi_code, has_denominator, breakdown) as (
@@ -28,7 +29,10 @@ breakdown_values (breakdown, breakdown_value) as (
 ),
 
 frame as (
-    {{ kpi_frame('periods', 'kpis', 'breakdown_values') }}
+    select f.*
+    from ({{ kpi_frame('periods', 'kpis', 'breakdown_values') }}) as f
+    inner join {{ ref('kpi_availability') }} as av
+        on f.la_code = av.la_code and f.kpi_code = av.kpi_code and f.period_end >= av.first_extract_date
 ),
 
 at_t as (

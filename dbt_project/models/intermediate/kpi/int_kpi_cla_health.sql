@@ -1,21 +1,15 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
 -- Health of children looked after (docs/kpis.md), long format before units
 -- and values. The OC2 cohort at t: looked after at t (int_kpi_cla_at_end: short breaks excluded), in a
--- period of care that started on or before add_months(t, -12). Each KPI only for the authorities whose
--- latest extract holds its table (ssd_cla_health, ssd_cla_immunisations, ssd_sdq_scores).
-with health_periods as (
-    {{ kpi_periods_with_table('ssd_cla_health') }}
+-- period of care that started on or before add_months(t, -12). Records about a child the extract does
+-- not hold (no person row) are left out (kpi_data_quality counts them); kpi_values keeps each KPI for
+-- the authorities whose latest extract holds its table (kpi_availability: ssd_cla_health,
+-- ssd_cla_immunisations, ssd_sdq_scores).
+with periods as (
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
 
-immunisation_periods as (
-    {{ kpi_periods_with_table('ssd_cla_immunisations') }}
-),
-
-sdq_periods as (
-    {{ kpi_periods_with_table('ssd_sdq_scores') }}
-),
-
-health_kpis (kpi_code, has_denominator, breakdown) as (
+kpis (kpi_code, has_denominator, breakdown) as (
     values
     ('CLA_HEALTH_ASSESSMENT_UP_TO_DATE', true, 'all'),
     ('CLA_HEALTH_ASSESSMENT_UP_TO_DATE', true, 'locality'),
@@ -23,18 +17,10 @@ health_kpis (kpi_code, has_denominator, breakdown) as (
     ('CLA_DENTAL_CHECK', true, 'all'),
     ('CLA_DENTAL_CHECK', true, 'locality'),
     ('CLA_DENTAL_CHECK', true, 'age_band'),
-    ('CLA_IHA_TIMELY', true, 'all')
-),
-
-immunisation_kpis (kpi_code, has_denominator, breakdown) as (
-    values
+    ('CLA_IHA_TIMELY', true, 'all'),
     ('CLA_IMMUNISATIONS_UP_TO_DATE', true, 'all'),
     ('CLA_IMMUNISATIONS_UP_TO_DATE', true, 'locality'),
-    ('CLA_IMMUNISATIONS_UP_TO_DATE', true, 'age_band')
-),
-
-sdq_kpis (kpi_code, has_denominator, breakdown) as (
-    values
+    ('CLA_IMMUNISATIONS_UP_TO_DATE', true, 'age_band'),
     ('CLA_SDQ_COMPLETED', true, 'all'),
     ('CLA_SDQ_COMPLETED', true, 'locality'),
     ('CLA_SDQ_COMPLETED', true, 'age_band'),
@@ -42,11 +28,7 @@ sdq_kpis (kpi_code, has_denominator, breakdown) as (
 ),
 
 frame as (
-    {{ kpi_frame('health_periods', 'health_kpis') }}
-    union all
-    {{ kpi_frame('immunisation_periods', 'immunisation_kpis') }}
-    union all
-    {{ kpi_frame('sdq_periods', 'sdq_kpis') }}
+    {{ kpi_frame('periods', 'kpis') }}
 ),
 
 records as (
@@ -129,7 +111,7 @@ iha as (
                 and r.check_group = 'health_assessment' and r.is_completed
                 and r.check_date >= poc.start_date
         ) as iha_date
-    from health_periods as p
+    from periods as p
     inner join {{ ref('fct_cla_periods_of_care') }} as poc
         on p.la_code = poc.la_code and poc.start_date between p.period_start and p.period_end
     where not poc.is_short_break_only and poc.child_key is not null

@@ -1,10 +1,11 @@
 {{ config(post_hook=['analyze {{ this }}']) }}
 -- Missing from care (docs/kpis.md, "Missing from care"), long format before units and values.
 -- Counted: episodes of type missing (not "away without authorisation") starting in the period while the
--- child was looked after (a period of care open that day, short breaks excluded). Only for authorities
--- whose latest extract holds ssd_missing.
+-- child was looked after (a period of care open that day, short breaks excluded). Rows about a child
+-- the extract does not hold (no person row) are left out (kpi_data_quality counts them); kpi_values
+-- keeps the authorities whose latest extract holds ssd_missing (kpi_availability).
 with periods as (
-    {{ kpi_periods_with_table('ssd_missing') }}
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
 
 kpis (kpi_code, has_denominator, breakdown) as (

@@ -3,10 +3,12 @@
 -- Cohort: children looked after at t (int_kpi_cla_at_end) whose placement open at t started on or
 -- before t - 7 days. The next visit is due 7 days after that placement's start when the child has not
 -- been seen since, else on the regulation 28 interval after the latest seen visit (macro
--- visit_due_after); overdue when due before t (a visit due on t is not overdue). Only for authorities
--- whose latest extract holds ssd_cla_visits.
+-- visit_due_after); overdue when due before t (a visit due on t is not overdue). A child the extract
+-- holds no person row for is in no cohort (int_kpi_cla_at_end) and its visits match no one
+-- (kpi_data_quality counts them); kpi_values keeps the authorities whose latest extract holds
+-- ssd_cla_visits (kpi_availability).
 with periods as (
-    {{ kpi_periods_with_table('ssd_cla_visits') }}
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_periods') }}
 ),
 
 kpis (kpi_code, has_denominator, breakdown) as (

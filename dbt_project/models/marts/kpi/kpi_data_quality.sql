@@ -4,7 +4,8 @@
 -- reads source_table (one population for every KPI); else it names the one KPI whose figure lost them.
 -- Issues:
 -- - `unknown parent`: a row about a child, period of care or plan the same extract does not hold;
---   left out of every KPI (by its event date).
+--   left out of every KPI (by its event date; a care-leaver record at each period end, as the care
+--   leaver KPIs read it).
 -- - `duplicate_review`: a second non-cancelled CLA review of one period of care on the same date.
 -- - `chain_before_history`: a review whose period of care started before history_start and that is the
 --   earliest of the period in the extract, with no case-system due date: not judged for timeliness
@@ -52,6 +53,22 @@ dated_issues as (
     select la_code, null, 'ext_iro_challenges', 'unknown parent', raised_date, 1
     from {{ ref('fct_iro_challenges') }} where child_key is null
     union all
+    select
+        la_code, null,
+        case record_kind
+            when 'sdq' then 'ssd_sdq_scores'
+            when 'immunisation_status' then 'ssd_cla_immunisations'
+            else 'ssd_cla_health'
+        end,
+        'unknown parent', check_date, 1
+    from {{ ref('fct_cla_health_checks') }} where child_key is null
+    union all
+    select la_code, null, 'ssd_missing', 'unknown parent', start_date, 1
+    from {{ ref('fct_cla_missing_episodes') }} where child_key is null
+    union all
+    select la_code, null, 'ssd_cla_visits', 'unknown parent', visit_date, 1
+    from {{ ref('fct_cla_visits') }} where child_key is null
+    union all
     select la_code, 'CLA_REVIEWS_TIMELY', 'ssd_cla_reviews', 'chain_before_history', review_date, 1
     from review_status where is_in_population and is_chain_before_history and due_date is null
     union all
@@ -91,6 +108,23 @@ counted as (
     from {{ ref('int_kpi_iro_held') }}
     where coalesce(fte, 0) <= 0
     group by la_code, period_type, period_start, period_end
+    union all
+    -- care-leaver records as they stood at each period end (the nightly history) about a young person
+    -- the extract holds no person row for
+    select
+        p.la_code,
+        null,
+        'ssd_care_leavers',
+        p.period_type,
+        p.period_start,
+        p.period_end,
+        'unknown parent',
+        count(*)
+    from periods as p
+    inner join {{ ref('fct_care_leaver_history') }} as h
+        on p.la_code = h.la_code and {{ is_open_at('h.valid_from', 'h.valid_to', 'p.period_end') }}
+    where h.child_key is null
+    group by p.la_code, p.period_type, p.period_start, p.period_end
 )
 
 -- a rule about a KPI the authority cannot have (kpi_availability) removed nothing that is published
