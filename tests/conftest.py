@@ -83,3 +83,12 @@ def module_db_url(pg_server) -> str:
 def db_url(pg_server) -> str:
     """A database of its own for one test."""
     return create_database(pg_server, "f")
+
+
+@pytest.fixture(scope="session")
+def kpi_build(pg_server, tmp_path_factory):
+    """Every hand-worked KPI case and a generated Lancashire in one database, built by ONE `dbt build`
+    for the session (tests/kpis/conftest.py), shared by the KPI tests and the board pack's."""
+    from tests.kpis.conftest import build_kpi_cases
+
+    return build_kpi_cases(pg_server, tmp_path_factory)

@@ -1,8 +1,9 @@
 """The monthly Corporate Parenting Board scorecard: health of children looked after, missing from care,
 statutory visits and care leavers, each KPI with its 13-month trend, latest value and RAG, the year-end
-value beside the published comparators, a district (locality) table, and the data-quality caveats.
-Read from the marts alone (kpi_values, the catalogue and comparators, kpi_availability and
-kpi_data_quality when they are built); written as HTML and, through Chromium, PDF.
+value beside the published comparators, a district (locality) table, and the data-quality caveats:
+what the authority did not send (marts.kpi_availability) and the rows each data-quality rule left out
+of these figures, month by month (marts.kpi_data_quality), so no figure is shown without its caveats.
+Read from the marts alone; written as HTML and, through Chromium, PDF.
 """
 
 from __future__ import annotations
@@ -44,18 +45,6 @@ SECTIONS = (
     ("cla_visits", "Statutory visits"),
     ("care_leavers", "Care leavers"),
 )
-# The optional extract table each KPI is built on (its section's, unless named here).
-SECTION_TABLE = {
-    "cla_health": "ssd_cla_health",
-    "cla_missing": "ssd_missing",
-    "cla_visits": "ssd_cla_visits",
-    "care_leavers": "ssd_care_leavers",
-}
-KPI_TABLE = {
-    "CLA_IMMUNISATIONS_UP_TO_DATE": "ssd_cla_immunisations",
-    "CLA_SDQ_COMPLETED": "ssd_sdq_scores",
-    "CLA_SDQ_AVERAGE_SCORE": "ssd_sdq_scores",
-}
 COMPARATORS = (
     ("published", "Published"),
     ("regional", "Region"),
@@ -147,10 +136,21 @@ def _query(conn, sql: str, params) -> list[tuple]:
         return cur.fetchall()
 
 
+CAVEAT_MARTS = ("marts.kpi_availability", "marts.kpi_data_quality")
+
+
+def require_caveat_marts(conn) -> None:
+    """The scorecard shows no figure without its caveats: without the marts that hold them it stops."""
+    missing = [t for t in CAVEAT_MARTS if not table_exists(conn, t)]
+    if missing:
+        raise LookupError(
+            f"{' and '.join(missing)} missing: build the KPI marts (cscw build) before the scorecard,"
+            " which shows no figure without its data-quality caveats"
+        )
+
+
 def availability_notes(conn, la_code: str, codes: list[str]) -> dict[str, str]:
-    """Why a KPI has no rows, from marts.kpi_availability when the marts have it."""
-    if not table_exists(conn, "marts.kpi_availability"):
-        return {}
+    """kpi_code -> why it cannot be computed for the authority (marts.kpi_availability)."""
     rows = _query(
         conn,
         "select kpi_code, reason from marts.kpi_availability where la_code = %s and not is_available"
@@ -160,16 +160,44 @@ def availability_notes(conn, la_code: str, codes: list[str]) -> dict[str, str]:
     return {code: reason for code, reason in rows}
 
 
-def data_quality_notes(conn, la_code: str, codes: list[str], first: date, last: date) -> list[tuple]:
-    """(kpi_code, issue, rows) counted in marts.kpi_data_quality for the pack's months, when built."""
-    if not table_exists(conn, "marts.kpi_data_quality"):
-        return []
-    return _query(
+@dataclass
+class QualityLine:
+    """What one data-quality rule left out of the scorecard's figures: rows per pack month and in the
+    comparator year. kpi_code None: the rows left every measure reading source_table."""
+
+    issue: str
+    source_table: str
+    kpi_code: str | None
+    left_out_of: str
+    months: list[int]
+    year: int
+
+
+def data_quality_lines(
+    conn, la_code: str, catalogue: dict[str, KpiInfo], codes: list[str], months: list[date], year: date | None
+) -> list[QualityLine]:
+    """marts.kpi_data_quality rows about the scorecard's measures: those naming one of them, and those
+    that left every measure reading a table the scorecard's measures read."""
+    tables = sorted({t for c in codes for t in catalogue[c].tables})
+    rows = _query(
         conn,
-        "select kpi_code, issue, sum(rows) from marts.kpi_data_quality where la_code = %s"
-        " and kpi_code = any(%s) and period_start >= %s and period_end <= %s group by 1, 2 order by 1, 2",
-        (la_code, codes, first, last),
+        "select issue, source_table, kpi_code, period_type, period_start, rows from marts.kpi_data_quality"
+        " where la_code = %s and (kpi_code = any(%s) or (kpi_code is null and source_table = any(%s)))"
+        " and ((period_type = 'month' and period_start = any(%s))"
+        " or (period_type = 'financial_year' and period_start = %s))",
+        (la_code, codes, tables, months, year),
     )
+    lines: dict[tuple, QualityLine] = {}
+    for issue, table, code, ptype, start, n in rows:
+        key = (issue, table, code or "")
+        if key not in lines:
+            name = catalogue[code].name if code else f"every measure reading {table}"
+            lines[key] = QualityLine(issue, table, code, name, [0] * len(months), 0)
+        if ptype == "month":
+            lines[key].months[months.index(start)] = n
+        else:
+            lines[key].year = n
+    return [lines[k] for k in sorted(lines)]
 
 
 class PackBuilder:
@@ -205,22 +233,53 @@ class PackBuilder:
         rows = [(n, [get(info.code, "month", m, "locality", n) for m in self.months]) for n in names]
         return District(info, rows)
 
-    def section(self, code: str, title: str, availability: dict[str, str]) -> PackSection:
+    def year_start(self) -> date | None:
+        """The latest financial year ended by the pack's last month (the comparator year)."""
+        years = [
+            r.period_start
+            for r in self.card.rows.values()
+            if r.period_type == "financial_year" and r.period_end <= self.last_end
+        ]
+        return max(years, default=None)
+
+    def section(
+        self, code: str, title: str, availability: dict[str, str], quality: list[QualityLine] = ()
+    ) -> PackSection:
         infos = [i for i in self.catalogue.values() if i.section == code]
-        lines, districts, caveats, missing_tables = [], [], [], set()
+        lines, districts, caveats = [], [], []
+        not_sent: dict[str, list[str]] = {}
+        no_figures = []
         for info in infos:
             if info.code not in self.card.codes:
-                table = KPI_TABLE.get(info.code, SECTION_TABLE[code])
-                missing_tables.add(availability.get(info.code) or f"{table} not in the extract")
+                if info.code in availability:
+                    not_sent.setdefault(availability[info.code], []).append(info.name)
+                else:
+                    no_figures.append(info.name)
                 continue
             lines.append(self.line(info))
             d = self.districts(info)
             if d:
                 districts.append(d)
-        for reason in sorted(missing_tables):
+        for reason, names in sorted(not_sent.items()):
             caveats.append(
-                f"Not published: {reason}. A figure that cannot be computed from what was sent is left out,"
-                " never shown as zero."
+                f"Not published ({reason}): {', '.join(names)}. A figure that cannot be computed from what"
+                " was sent is left out, never shown as zero."
+            )
+        if no_figures:
+            caveats.append(f"No figure in these months: {', '.join(no_figures)}.")
+        codes = {i.code for i in infos}
+        tables = {t for i in infos for t in i.tables}
+        hits = sorted(
+            {
+                f"{q.issue} ({q.source_table})"
+                for q in quality
+                if q.kpi_code in codes or (q.kpi_code is None and q.source_table in tables)
+            }
+        )
+        if hits:
+            caveats.append(
+                f"Rows left out of these figures by the data-quality rules: {', '.join(hits)}; counted month"
+                " by month under Data quality."
             )
         if code == "care_leavers" and lines:
             first = min(
@@ -239,6 +298,7 @@ def build_pack_html(
     conn, la_code: str, month: date | None = None, *, publish: bool = False, generated: datetime | None = None
 ) -> tuple[str, date, date | None]:
     """The scorecard as one HTML string, the month it is for, and its data-as-at date."""
+    require_caveat_marts(conn)
     catalogue = load_catalogue(conn)
     codes = [c for c, i in catalogue.items() if i.section in dict(SECTIONS)]
     last = month or latest_month(conn, la_code, codes)
@@ -251,8 +311,10 @@ def build_pack_html(
     rows = [r for r in fetched if r.kpi_code in codes]
     builder = PackBuilder(Scorecard(rows), catalogue, months, load_comparators(conn, la_code))
     availability = availability_notes(conn, la_code, codes)
-    sections = [builder.section(code, title, availability) for code, title in SECTIONS]
-    quality = data_quality_notes(conn, la_code, codes, months[0], month_end)
+    year = builder.year_start()
+    quality = data_quality_lines(conn, la_code, catalogue, codes, months, year)
+    sections = [builder.section(code, title, availability, quality) for code, title in SECTIONS]
+    unavailable = [(catalogue[c].name, reason) for c, reason in sorted(availability.items())]
     as_at = data_as_at(conn, la_code)
     name = la_name(conn, la_code) or f"Local authority {la_code}"
     html = (
@@ -265,6 +327,8 @@ def build_pack_html(
             months=months,
             sections=sections,
             quality=quality,
+            quality_year=financial_year_of(year) if year else None,
+            unavailable=unavailable,
             comparator_columns=COMPARATORS,
             publish=publish,
             as_at=as_at,

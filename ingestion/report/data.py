@@ -83,6 +83,7 @@ class KpiInfo:
     section: str = ""
     target_source: str = ""
     reference: str = ""
+    tables: tuple[str, ...] = ()  # every table it reads (required_tables and optional_tables)
 
 
 def table_exists(conn, qualified: str) -> bool:
@@ -201,6 +202,12 @@ def catalogue_from_rows(rows: list[dict]) -> dict[str, KpiInfo]:
             section=str(row.get("section") or ""),
             target_source=str(row.get("target_source") or ""),
             reference=str(row.get("reference") or ""),
+            tables=tuple(
+                t.strip()
+                for column in ("required_tables", "optional_tables")
+                for t in str(row.get(column) or "").split("|")
+                if t.strip()
+            ),
         )
     return out
 

@@ -1,12 +1,13 @@
 """One database with every hand-worked case and a generated Lancashire (888) loaded, and ONE dbt
-build, shared by the KPI tests (hand-worked cases, reconciliation, calibration, reporter role, CLI)."""
+build, shared by the KPI tests (hand-worked cases, reconciliation, calibration, reporter role, CLI) and
+the board pack's tests on a real build: the session fixture `kpi_build` (tests/conftest.py) calls
+build_kpi_cases once."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import psycopg2
-import pytest
 
 from ingestion.generator import generate
 from tests.conftest import create_database
@@ -32,8 +33,7 @@ class KpiBuild:
             conn.close()
 
 
-@pytest.fixture(scope="session")
-def kpi_build(pg_server, tmp_path_factory) -> KpiBuild:
+def build_kpi_cases(pg_server, tmp_path_factory) -> KpiBuild:
     url = create_database(pg_server, "kpi")
     landing = tmp_path_factory.mktemp("kpi_landing")
     write_cases(landing)

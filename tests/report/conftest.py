@@ -77,6 +77,12 @@ create table marts.mart_iro_caseloads (la_code text, period_type text, period_st
     professional_id text, fte numeric, children bigint, caseload_per_fte numeric);
 create table marts.mart_cla_review_timeliness (la_code text, month_start date, month_end date, locality text,
     reviews_held bigint, reviews_on_time bigint);
+-- The caveat marts (models/marts/kpi/kpi_availability.sql, kpi_data_quality.sql), empty here: every KPI
+-- sent, no row left out; tests/report/test_board_pack.py reads them filled by a real build.
+create table marts.kpi_availability (la_code text, kpi_code text, is_available boolean, reason text,
+    first_extract_date date);
+create table marts.kpi_data_quality (la_code text, kpi_code text, source_table text, period_type text,
+    period_start date, period_end date, issue text, rows integer);
 -- As the nightly publish step leaves it (ingestion/publish.py), here for authority 902 only.
 create table marts.data_freshness (la_code text, data_as_at date);
 insert into marts.data_freshness values ('902', '2019-05-01');

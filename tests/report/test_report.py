@@ -277,8 +277,9 @@ def test_financial_year_spellings():
 
 
 def test_data_quality_page_lists_what_was_left_out(report):
-    """The pack ends with the caveats page: without marts.kpi_availability and marts.kpi_data_quality
-    (this fixture's marts) it says nothing was left out rather than failing; tests/kpis test the marts."""
+    """The pack ends with the caveats page: with nothing in marts.kpi_availability and
+    marts.kpi_data_quality (this fixture's marts) it says nothing was left out; tests/kpis/test_v2_rules
+    reads them filled by a real build."""
     _, html = report
     page = html.split('<section id="data-quality"', 1)[1].split("</section>", 1)[0]
     assert "Data quality and availability" in page
