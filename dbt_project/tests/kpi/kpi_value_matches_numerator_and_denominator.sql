@@ -30,6 +30,8 @@ resolved as (
         on
             p.la_code = c.la_code and c.challenge_type in ('PR', 'MA')
             and c.resolved_date >= p.period_start and c.resolved_date <= p.period_end
+            -- orphans (a challenge about a child the extract does not hold) are in no KPI
+            and c.child_key is not null
 ),
 
 medians as (
