@@ -16,6 +16,7 @@ import pytest
 from ingestion import row_security
 from ingestion.cli import main
 from ingestion.names import MARTS
+from tests.conftest import query as _rows
 
 # roles are cluster-wide: names of this module's own
 OWN, OTHER, HUB = "rls_la_own", "rls_la_other", "rls_hub_analyst"
@@ -31,16 +32,6 @@ def _login(url: str, group: str) -> str:
     admin.close()
     parts = urlsplit(url)
     return urlunsplit(parts._replace(netloc=f"{user}:{password}@{parts.hostname}:{parts.port}"))
-
-
-def _rows(url: str, sql: str, args=None) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

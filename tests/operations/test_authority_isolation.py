@@ -16,6 +16,7 @@ from ingestion import builds, isolation, ops
 from ingestion.cli import main
 from ingestion.pipeline import dbt_steps, publishing
 from ingestion.pipeline.records import finish, record_start
+from tests.conftest import query as _rows
 from tests.warehouse import handmade
 from tests.warehouse.rawdata import clone_extract, create_raw_schema, load_extract
 
@@ -27,16 +28,6 @@ ANNOUNCED: list[tuple[str, str]] = []
 def collect(subject: str, body: str) -> None:
     """The notifier of this module (CSCW_NOTIFIER=module:function)."""
     ANNOUNCED.append((subject, body))
-
-
-def _rows(url: str, sql: str, args=None) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def _figures(url: str, la_code: str) -> dict[str, list[tuple]]:

@@ -13,6 +13,7 @@ from ingestion.build import build
 from ingestion.cli import main
 from ingestion.commands.kpis import return_errors
 from ingestion.returns import errors, ssda903
+from tests.conftest import query as rows
 from tests.warehouse.rawdata import create_raw_schema, load_extract
 
 from .test_ssda903_models import extract
@@ -52,16 +53,6 @@ def returned(module_db_url, tmp_path_factory):
     )
     assert code == 0
     return module_db_url, out
-
-
-def rows(url: str, sql: str, params=()) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def test_files_have_the_dfe_columns(returned):

@@ -9,11 +9,11 @@ import hashlib
 import json
 from decimal import Decimal
 
-import psycopg2
 import pytest
 
 from ingestion.build import build
 from ingestion.contract import load_contract
+from tests.conftest import query as rows
 
 from . import handmade
 from .rawdata import FACTS, create_raw_schema, load_extract
@@ -37,16 +37,6 @@ def built(module_db_url, tmp_path_factory):
     load_extract(module_db_url, "902", "2019-06-30", handmade.extract())
     result = build(module_db_url, exclude=WAREHOUSE_ONLY, target_path=tmp_path_factory.mktemp("dbt_target"))
     return module_db_url, result
-
-
-def rows(url: str, sql: str, params=()) -> list[tuple]:
-    conn = psycopg2.connect(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, params)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def test_build_passes_every_test(built):
