@@ -41,7 +41,13 @@ from ingestion.loader.parallel import (
     drop_unadopted,
     run_jobs,
 )
-from ingestion.loader.schema import SCHEMA, SNAPSHOT_SCHEMA, ensure_schema, snapshot_name
+from ingestion.loader.schema import (
+    SCHEMA,
+    SNAPSHOT_SCHEMA,
+    ensure_schema,
+    hold_schema_steady,
+    snapshot_name,
+)
 from ingestion.loader.validate import (
     CHUNK_BYTES,
     FileError,
@@ -194,6 +200,7 @@ def load_path(
             # The first extract's files are hashed and archived while the server makes the schema.
             first = loader.prepare(folders[0]) if folders else None
             loader.columns = ensure_schema(data, contract)
+            hold_schema_steady(book)
             for i, f in enumerate(folders):
                 p = first if i == 0 else loader.prepare(f)
                 try:

@@ -18,7 +18,10 @@ def snapshot_name(table: str, batch_id: int) -> str:
     return f"{table}_{batch_id}"
 
 
-# Any constant: serialises concurrent loaders creating the schema (CREATE ... IF NOT EXISTS races).
+# Any constant. Taken exclusively (for a transaction) by whoever changes the raw schema, and shared
+# (for a session) by every loader while it loads: a schema change then waits for the loaders on
+# this lock, never behind their table locks, where a loader's own bookkeeping connection would
+# queue behind it in turn and neither could go on.
 _SCHEMA_LOCK = 7_305_001
 
 BOOKKEEPING_DDL = """
@@ -95,6 +98,11 @@ def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
             conn.commit()
             return columns
         cur.execute("select pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
+        # Whoever held the lock before us may have made it all (two loaders of a first night).
+        columns = raw_columns(cur)
+        if _schema_is_current(cur, contract, columns):
+            conn.commit()
+            return columns
         cur.execute(f"create schema if not exists {SCHEMA}")
         cur.execute(f"create schema if not exists {SNAPSHOT_SCHEMA}")
         cur.execute(BOOKKEEPING_DDL)
@@ -108,6 +116,14 @@ def ensure_schema(conn, contract: Contract) -> dict[str, set[str]]:
             add_columns(cur, table.name, table.column_names, columns[table.name])
     conn.commit()
     return columns
+
+
+def hold_schema_steady(conn) -> None:
+    """Keep the raw schema as it is while this session loads (until it closes): a schema change
+    waits for the end of the load on the advisory lock. ``conn`` must autocommit (the bookkeeping
+    connection), so the lock is the only thing it holds between statements."""
+    with conn.cursor() as cur:
+        cur.execute("select pg_advisory_lock_shared(%s)", (_SCHEMA_LOCK,))
 
 
 _BOOKKEEPING_COLUMNS = {"_batches": {"history_start", "file_hashes"}, "_quarantine": {"reason"}}

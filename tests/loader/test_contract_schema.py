@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingestion.contract import LINEAGE_COLUMNS, load_contract
-from ingestion.loader.schema import ensure_schema
+from ingestion.loader.schema import ensure_schema, hold_schema_steady
 from tests.conftest import SHARED_DIR
 
 CONTRACT = load_contract()
@@ -82,6 +82,52 @@ def test_a_current_schema_is_checked_without_locking_raw(db_url):
     finally:
         loading.close()
         checking.close()
+
+
+def test_a_schema_change_waits_for_a_loader_mid_batch_without_blocking_its_bookkeeping(db_url):
+    """A schema change (an upgrade adds a column or index) while a loader is mid-batch: the change
+    waits for the loader to finish, and the loader's own bookkeeping writes are never queued behind
+    the change's exclusive lock (they were: the two waited on each other for ever)."""
+    import threading
+
+    import psycopg2
+
+    setup = psycopg2.connect(db_url)
+    ensure_schema(setup, CONTRACT)
+    with setup.cursor() as cur:
+        cur.execute("drop index raw.ssd_person_snapshot_brin")  # the new version's schema differs
+    setup.commit()
+    setup.close()
+    data = psycopg2.connect(db_url)  # the loader's batch transaction, still open
+    book = psycopg2.connect(db_url)
+    book.autocommit = True
+    upgrading = psycopg2.connect(db_url)
+    changed = threading.Event()
+    try:
+        hold_schema_steady(book)
+        with data.cursor() as cur:
+            cur.execute("select count(*) from raw._batches")
+        upgrade = threading.Thread(target=lambda: (ensure_schema(upgrading, CONTRACT), changed.set()))
+        upgrade.start()
+        upgrade.join(timeout=1.5)
+        assert not changed.is_set(), "the schema changed under a loader mid-batch"
+        with book.cursor() as cur:
+            cur.execute("set lock_timeout = '3s'")
+            cur.execute(
+                "insert into raw._batches (la_code, status) values ('888', 'loading') returning batch_id"
+            )
+        data.close()
+        book.close()
+        upgrade.join(timeout=30)
+        assert changed.is_set(), "the schema change never ran after the loader finished"
+    finally:
+        for conn in (data, book, upgrading):
+            conn.close()
+    check = psycopg2.connect(db_url)
+    with check.cursor() as cur:
+        cur.execute("select count(*) from pg_indexes where indexname = 'ssd_person_snapshot_brin'")
+        assert cur.fetchone()[0] == 1
+    check.close()
 
 
 def test_a_missing_piece_of_the_schema_is_made_again(db_url):
