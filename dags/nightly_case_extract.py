@@ -11,10 +11,12 @@ Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the 
    reads (a load that commits later waits for the next night); the marts go to this build's own schema;
 6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in that schema;
 7. `publish` swaps it into `marts` in one transaction, releases the lock and emits the `cscw_marts` asset;
+   an authority whose data failed tests keeps its last good figures there and is flagged stale, the
+   others are published (ingestion/isolation.py);
 8. `housekeeping` (beside `finish_run`) cleans up after interrupted loads and applies the raw
    snapshot retention policy; it never fails the run;
 9. `finish_run` releases the lock if still held, closes the run record and fails the run if nothing was
-   published;
+   published or an authority kept its earlier figures;
 10. `ssda903_returns` (after publish, beside finish_run) writes and validates each authority's SSDA903
    return (docs/ssda903.md); it never fails the run.
 
@@ -53,10 +55,11 @@ REPO_DIR = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_DIR / "dbt_project"
 # Built by `cscw nightly --prepare` (dbt parse, no database), never at parse time here.
 DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
-# Each build's vars (its pinned batches and build schema) come from prepare_build, when the task runs.
+# Each build's vars (its pinned batches, build schema, and failing data tests blamed on authorities:
+# ingestion.builds.Build.dbt_vars) come from prepare_build, when the task runs.
 BUILD_VARS = {
     name: "{{ ti.xcom_pull(task_ids='prepare_build')['" + name + "'] }}"
-    for name in ("build_id", "marts_schema")
+    for name in ("build_id", "marts_schema", "isolate_authorities")
 }
 
 if not DBT_MANIFEST.is_file():
@@ -182,7 +185,8 @@ def ssda903_returns(**context) -> list[dict]:
 @task(trigger_rule=TriggerRule.ALL_DONE, on_failure_callback=None, retries=CFG.retries)
 def finish_run(**context) -> dict:
     """Release the build lock, close the run record; fail the run (it is the leaf) when the marts were
-    not published."""
+    not published, or were published without the authorities whose data failed tests (they keep their
+    last good figures: the failed run is what tells the data engineers)."""
     from airflow.sdk.exceptions import AirflowFailException
 
     from ingestion.pipeline.publishing import release_build
@@ -194,6 +198,13 @@ def finish_run(**context) -> dict:
     if not run.get("published"):
         reason = f"failed at {run.get('failed_step')}: {run.get('error')}"
         raise AirflowFailException(f"night {run.get('extract_date')} not published: {reason}")
+    stale = run.get("stale_authorities") or {}
+    if stale:
+        kept = "; ".join(f"{la}: {why}" for la, why in sorted(stale.items()))
+        raise AirflowFailException(
+            f"night {run.get('extract_date')} published without authority {', '.join(sorted(stale))}, "
+            f"which kept its earlier figures ({kept})"
+        )
     return {"published_at": run.get("published_at"), "rows_loaded": run.get("rows_loaded")}
 
 

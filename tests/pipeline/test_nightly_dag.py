@@ -1,13 +1,14 @@
 """End to end: the real DAG `nightly_case_extract`, run night by night with dag.test() against a real
 embedded Postgres, on generated extracts.
 
-One module-scoped scenario (the slow part of the suite):
+One module-scoped scenario, two authorities (the slow part of the suite):
   nights 1+2  run for night 2: night 1 is loaded first (date order), then night 2; published
   night 2     its load step again: nothing new is loaded, nothing changes
-  night 3     a broken extract: rejected, marts unchanged, run recorded as failed
-  night 4     a dbt test fails: nothing published, while BI queries on `marts` during the run
-              keep returning night 2 (write-audit-publish)
-  night 5     recovery: published
+  night 3     a broken extract of one authority: rejected, marts unchanged, run recorded as failed
+  night 4     a dbt test fails on one authority's rows: the other is published, the failing one keeps
+              its night 2 figures, flagged stale, and the run fails naming it; BI queries on `marts`
+              during the run see the whole previous publish or the whole new one (write-audit-publish)
+  night 5     recovery: both published
 
 To keep the suite fast the dbt task group is limited (CSCW_DBT_SELECT) to the person staging model and
 a mart, with their parents, each a task, and their tests in one task after them (after_all); `make demo`
@@ -33,7 +34,8 @@ from tests.conftest import query as q
 
 pytestmark = pytest.mark.slow
 
-LA = "888"
+LA = "888"  # the lancashire profile's code; its data goes wrong on nights 3 and 4
+OTHER = "601"  # the generator's first extra authority of a hub
 DBT_SELECT = "+stg_ssd__person,+mart_kpi_catalogue"
 
 
@@ -98,7 +100,9 @@ def nights(module_db_url, tmp_path_factory, dbt_manifest):
     today = datetime.now(ZoneInfo("Europe/London")).date()
     # From yesterday on, so `dbt source freshness` (error after 3 days) passes on every night.
     dates = [today + timedelta(days=k) for k in range(-1, 4)]
-    generate(landing, profile="lancashire", years=6, nights=5, scale=0.02, seed=7, extract_date=dates[-1])
+    generate(
+        landing, profile="lancashire", years=6, nights=5, las=2, scale=0.02, seed=7, extract_date=dates[-1]
+    )
     return Night(module_db_url, landing, Path(os.environ["CSCW_HOME"])), dates
 
 
@@ -108,6 +112,8 @@ def history(nights):
     night, d = nights
     out = {}
     out["n2"] = night.run(d[1])
+    rec = out["n2"]["record"]
+    assert out["n2"]["state"] == "success", (rec.get("failed_step"), rec.get("error"))  # all build on it
     out["n2_marts"] = marts_snapshot(night.url)
     out["n2_events"] = night.asset_events()
     out["n2_batches"] = q(night.url, "select count(*) from raw._batches")[0][0]
@@ -128,7 +134,8 @@ def history(nights):
     out["n3_marts"] = marts_snapshot(night.url)
     out["n3_events"] = night.asset_events()
 
-    # night 4: loaded, then a duplicate person row lands in raw, which a dbt test rejects
+    # night 4: loaded, then a duplicate person row lands in one authority's raw rows, which a dbt test
+    # (unique on la_code and person) rejects
     from ingestion.loader import load_path
 
     [loaded] = load_path(night.landing / LA / d[3].isoformat(), night.url)
@@ -168,14 +175,18 @@ def test_two_nights_load_in_date_order_and_publish(nights, history):
     assert res["state"] == "success", res
     rec = res["record"]
     assert rec["status"] == "published" and rec["published"] and rec["published_at"]
-    assert rec["extract_date"] == d[1].isoformat() and rec["la_codes"] == [LA]
-    loaded = [b["extract_date"] for b in rec["batches"][LA]["batches"]]
-    assert loaded == [d[0].isoformat(), d[1].isoformat()]  # the missed night first
+    assert rec["extract_date"] == d[1].isoformat() and sorted(rec["la_codes"]) == [OTHER, LA]
+    for la in (LA, OTHER):
+        loaded = [b["extract_date"] for b in rec["batches"][la]["batches"]]
+        assert loaded == [d[0].isoformat(), d[1].isoformat()]  # the missed night first
     assert rec["rows_loaded"] > 0 and rec["tests_passed"] > 0 and rec["tests_failed"] == 0
     assert rec["models_built"] > 0
     assert {"total", "publish", "dbt", "source_freshness"} <= set(rec["durations"])
     freshness = json.loads(history["n2_marts"][1])
-    assert [(f["la_code"], f["data_as_at"]) for f in freshness] == [(LA, d[1].isoformat())]
+    assert [(f["la_code"], f["data_as_at"], f["is_stale"]) for f in freshness] == [
+        (OTHER, d[1].isoformat(), False),
+        (LA, d[1].isoformat(), False),
+    ]
     assert history["n2_marts"][2] > 0
     assert history["n2_events"] == 1  # publishing emitted the marts asset
 
@@ -197,21 +208,31 @@ def test_a_broken_extract_is_rejected_and_marts_are_unchanged(nights, history):
     assert "rejected" in rec["error"] and "ssd_person.csv" in rec["error"]
     assert history["n3_marts"] == history["n3_before"]
     assert history["n3_events"] == history["n2_events"]  # no new asset event
-    status = q(night.url, "select status from raw._batches where extract_date = %s", (d[2],))
-    assert status == [("rejected",)]
+    status = q(
+        night.url, "select la_code, status from raw._batches where extract_date = %s order by 1", (d[2],)
+    )
+    assert status == [(OTHER, "loaded"), (LA, "rejected")]  # one authority's bad file stops the night
 
 
-def test_a_failing_dbt_test_publishes_nothing_while_bi_keeps_the_previous_night(history):
+def test_one_authoritys_failing_dbt_test_withholds_only_its_figures(nights, history):
+    night, d = nights
     res = history["n4"]
-    assert res["state"] == "failed"
+    assert res["state"] == "failed"  # finish_run fails the run, naming the withheld authority
     rec = res["record"]
-    assert not rec["published"] and rec["status"] == "failed"
-    assert rec["failed_step"].startswith("dbt.") and rec["tests_failed"] >= 1
+    assert rec["published"] and rec["status"] == "published"
+    assert list(rec["stale_authorities"]) == [LA]
+    assert "unique_combination" in rec["stale_authorities"][LA]
+    assert rec["extracts"] == {OTHER: d[3].isoformat()}
+    freshness = json.loads(history["n4_marts"][1])
+    assert [(f["la_code"], f["data_as_at"], f["is_stale"]) for f in freshness] == [
+        (OTHER, d[3].isoformat(), False),
+        (LA, d[1].isoformat(), True),  # its night 2 figures, still what BI sees
+    ]
     polls = history["n4_polls"]
-    assert len(polls) >= 10, "the failing run should have been observed many times"
-    assert all(p == history["n4_before"] for p in polls), "BI saw something other than the last publish"
-    assert history["n4_marts"] == history["n4_before"]
-    assert history["n4_events"] == history["n3_events"]
+    assert len(polls) >= 10, "the run should have been observed many times"
+    assert set(polls) <= {history["n4_before"], history["n4_marts"]}, "BI saw a half-published night"
+    assert polls[0] == history["n4_before"] and history["n4_marts"] != history["n4_before"]
+    assert history["n4_events"] == history["n3_events"] + 1
 
 
 def test_the_next_good_night_recovers(nights, history):
@@ -219,9 +240,13 @@ def test_the_next_good_night_recovers(nights, history):
     res = history["n5"]
     assert res["state"] == "success", res
     assert res["record"]["published"] and res["record"]["tests_failed"] == 0
+    assert res["record"]["stale_authorities"] == {}
     freshness = json.loads(history["n5_marts"][1])
-    assert [(f["la_code"], f["data_as_at"]) for f in freshness] == [(LA, d[4].isoformat())]
+    assert [(f["la_code"], f["data_as_at"], f["is_stale"]) for f in freshness] == [
+        (OTHER, d[4].isoformat(), False),
+        (LA, d[4].isoformat(), False),
+    ]
     assert history["n5_marts"][0] != history["n4_marts"][0]
     assert history["n5_events"] == history["n4_events"] + 1
     runs = q(night.url, "select status, count(*) from ops.pipeline_runs group by 1 order by 1")
-    assert runs == [("failed", 2), ("published", 2)]
+    assert runs == [("failed", 1), ("published", 3)]
