@@ -45,20 +45,32 @@ def close(a, b) -> bool:
 
 
 def check(cur, e: Expect) -> str | None:
-    """None when marts.kpi_values holds exactly the expected row, else what is wrong."""
+    """None when marts.kpi_values holds exactly the expected row (with the expected RAG colour, when
+    the expectation names one), or no row at all when the expectation says it is absent; else what is
+    wrong."""
     cur.execute(
-        """select numerator, denominator, value from marts.kpi_values
+        """select numerator, denominator, value, rag from marts.kpi_values
            where la_code = %s and kpi_code = %s and period_type = %s and period_start = %s
              and breakdown = %s and breakdown_value = %s""",
         (e.la_code, e.kpi_code, e.period[0], e.period[1], *e.breakdown),
     )
     rows = cur.fetchall()
+    if e.absent:
+        return None if not rows else f"{e.id}: expected no row, got {rows} ({e.why})"
     if len(rows) != 1:
         return f"{e.id}: expected one row, got {rows}"
-    num, den, value = rows[0]
-    if close(num, e.numerator) and close(den, e.denominator) and close(value, e.value):
+    num, den, value, rag = rows[0]
+    if (
+        close(num, e.numerator)
+        and close(den, e.denominator)
+        and close(value, e.value)
+        and (e.rag is None or rag == e.rag)
+    ):
         return None
-    return f"{e.id}: got {(num, den, value)}, expected {(e.numerator, e.denominator, e.value)} ({e.why})"
+    got, expected = (num, den, value), (e.numerator, e.denominator, e.value)
+    if e.rag is not None:
+        got, expected = (*got, rag), (*expected, e.rag)
+    return f"{e.id}: got {got}, expected {expected} ({e.why})"
 
 
 def failed_expectations(url: str, expectations=EXPECTATIONS) -> list[str]:

@@ -24,11 +24,18 @@ class Expect:
     value: float | None
     breakdown: tuple[str, str] = ("all", "all")
     why: str = ""
+    # the RAG colour expected of the row ('green', 'amber', 'red'); None: not compared
+    rag: str | None = None
+    # the rule says there is no such row at all (a period before the history window, say): numerator,
+    # denominator and value are then None
+    absent: bool = False
 
     @property
     def id(self) -> str:
         b = "" if self.breakdown == ("all", "all") else f"-{self.breakdown[0]}={self.breakdown[1]}"
-        return f"{self.la_code}-{self.kpi_code}-{self.period[0][:2]}{self.period[1]}{b}"
+        return f"{self.la_code}-{self.kpi_code}-{self.period[0][:2]}{self.period[1]}{b}" + (
+            "-absent" if self.absent else ""
+        )
 
 
 # Child populations for the synthetic authorities (never in the real population seed): passed to dbt
