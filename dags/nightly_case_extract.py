@@ -6,13 +6,14 @@ Every night (cron `CSCW_NIGHTLY_CRON`, Europe/London) for each authority in the 
 1. `start_run` records the run in `ops.pipeline_runs` and lists the authorities;
 2. `wait_for_manifest[la]` waits (reschedule mode) for that night's `manifest.json`;
 3. `load_extract[la]` loads it with the loader (`cscw load`'s code), oldest missed night first;
-4. `source_freshness` runs `dbt source freshness`;
+4. `source_freshness` runs `dbt source freshness`, once every load has finished or given up and at
+   least one succeeded (an authority whose extract is late or rejected does not hold back the others);
 5. `prepare_build` takes the warehouse build lock for this run and pins the loaded batches the build
    reads (a load that commits later waits for the next night); the marts go to this build's own schema;
 6. `dbt` (Cosmos) builds and tests every model, one task per model, with the marts in that schema;
 7. `publish` swaps it into `marts` in one transaction, releases the lock and emits the `cscw_marts` asset;
-   an authority whose data failed tests keeps its last good figures there and is flagged stale, the
-   others are published (ingestion/isolation.py);
+   an authority whose data failed tests, or whose extract of the night was not loaded, keeps its last
+   good figures there and is flagged stale, the others are published (ingestion/isolation.py);
 8. `housekeeping` (beside `finish_run`) cleans up after interrupted loads and applies the raw
    snapshot retention policy; it never fails the run;
 9. `finish_run` releases the lock if still held, closes the run record and fails the run if nothing was
@@ -116,7 +117,9 @@ def load_extract(la_code: str, **context) -> dict:
     return {k: summary[k] for k in ("la_code", "rows_loaded", "rows_quarantined")}
 
 
-@task
+# After every load has finished or given up, as long as one authority's extract loaded: one authority's
+# late or rejected extract does not hold back the others (publish keeps its earlier figures, flagged).
+@task(trigger_rule=TriggerRule.ALL_DONE_MIN_ONE_SUCCESS)
 def source_freshness(**context) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 

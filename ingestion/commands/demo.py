@@ -81,8 +81,11 @@ def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("AIRFLOW__LOGGING__NAMESPACE_LEVELS", "airflow.assets.manager=ERROR")
     airflow_env.apply(url)
     airflow_env.migrate()
-    # Cosmos logs through the standard library, which Airflow's namespace levels do not reach.
+    # Cosmos logs through the standard library, which Airflow's namespace levels do not reach. The
+    # OpenLineage artefact reader Cosmos calls (nothing is emitted: no provider, no transport) warns,
+    # a whole manifest node per line, for every data test that stores its failing rows.
     logging.getLogger("cosmos.airflow.graph").setLevel(logging.ERROR)
+    logging.getLogger("openlineage.common.provider.dbt").setLevel(logging.ERROR)
     with Progress(airflow_env.airflow_home() / "airflow.db"):
         result = airflow_env.run_night(extract_date, landing_dir=s.landing_dir)
     rec = result["record"]

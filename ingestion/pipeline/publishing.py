@@ -22,10 +22,32 @@ def audit(run: dict) -> None:
         )
 
 
-def publish_passing(conn, build: builds.Build, nodes: dict[str, str], manifest: Path | None = None):
+def not_loaded(cur, build: builds.Build, run: dict) -> dict[str, str]:
+    """The run's authorities whose extract of the night the build did not read (its sensor gave up or
+    its extract was rejected): la_code -> reason. The build read their earlier extract; publishing
+    keeps their published figures instead, flagged stale, so "data as at" never hides a missed night."""
+    night = run.get("extract_date")
+    if not night:
+        return {}
+    read = builds.extracts(cur, build.build_id)
+    return {
+        la: f"its extract of {night} was not loaded (see the run's load_extract and sensor tasks)"
+        for la in run.get("la_codes") or []
+        if read.get(la) is None or read[la] < night
+    }
+
+
+def publish_passing(
+    conn,
+    build: builds.Build,
+    nodes: dict[str, str],
+    manifest: Path | None = None,
+    unloaded: dict[str, str] | None = None,
+):
     """Publish the build for every authority whose data passed; the authorities its failing data tests
-    are blamed on keep their published figures (ingestion.isolation). Refuses when a failure cannot be
-    blamed on authorities. The result's `withheld` names the others (la_code -> reason)."""
+    are blamed on, and the `unloaded` ones (la_code -> reason), keep their published figures
+    (ingestion.isolation). Refuses when a failure cannot be blamed on authorities. The result's
+    `withheld` names the others (la_code -> reason)."""
     with conn.cursor() as cur:
         verdict = isolation.judge(cur, nodes, manifest)
     if verdict.unattributed:
@@ -35,7 +57,7 @@ def publish_passing(conn, build: builds.Build, nodes: dict[str, str], manifest: 
             f"{len(verdict.unattributed)} dbt node(s) failed in a way no authority can be blamed for, "
             f"refusing to publish: {listed}"
         )
-    return publish.publish(conn, build, verdict.reasons())
+    return publish.publish(conn, build, {**(unloaded or {}), **verdict.reasons()})
 
 
 def do_publish(url: str, run_id: str) -> dict:
@@ -47,7 +69,9 @@ def do_publish(url: str, run_id: str) -> dict:
         build = builds.for_run(conn, run_id)
         if build is None:
             raise publish.PublishError(f"run {run_id} started no build; refusing to publish")
-        res = publish_passing(conn, build, run.get("dbt_nodes") or {})
+        with conn.cursor() as cur:
+            unloaded = not_loaded(cur, build, run)
+        res = publish_passing(conn, build, run.get("dbt_nodes") or {}, unloaded=unloaded)
         timings = {"publish": round(time.time() - started, 2)}
         dbt_start = (run.get("durations") or {}).get("_dbt_started_epoch")
         if dbt_start:

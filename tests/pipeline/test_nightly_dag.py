@@ -4,10 +4,11 @@ embedded Postgres, on generated extracts.
 One module-scoped scenario, two authorities (the slow part of the suite):
   nights 1+2  run for night 2: night 1 is loaded first (date order), then night 2; published
   night 2     its load step again: nothing new is loaded, nothing changes
-  night 3     a broken extract of one authority: rejected, marts unchanged, run recorded as failed
-  night 4     a dbt test fails on one authority's rows: the other is published, the failing one keeps
-              its night 2 figures, flagged stale, and the run fails naming it; BI queries on `marts`
-              during the run see the whole previous publish or the whole new one (write-audit-publish)
+  night 3     a broken extract of one authority: rejected; the other authority is published, the
+              broken one keeps its night 2 figures, flagged stale, and the run fails naming it
+  night 4     a dbt test fails on one authority's rows: the same, for the failing one; BI queries on
+              `marts` during the run see the whole previous publish or the whole new one
+              (write-audit-publish)
   night 5     recovery: both published
 
 To keep the suite fast the dbt task group is limited (CSCW_DBT_SELECT) to the person staging model and
@@ -198,20 +199,26 @@ def test_rerunning_a_night_changes_nothing(history):
     assert history["n2_again_marts"] == history["n2_marts"]
 
 
-def test_a_broken_extract_is_rejected_and_marts_are_unchanged(nights, history):
+def test_a_broken_extract_is_rejected_and_only_its_authority_keeps_earlier_figures(nights, history):
     night, d = nights
     res = history["n3"]
-    assert res["state"] == "failed"
+    assert res["state"] == "failed"  # finish_run fails the run, naming the authority not refreshed
     rec = res["record"]
-    assert rec["status"] == "failed" and not rec["published"]
+    assert rec["published"] and rec["status"] == "published"
     assert rec["failed_step"] == "load_extract"
     assert "rejected" in rec["error"] and "ssd_person.csv" in rec["error"]
-    assert history["n3_marts"] == history["n3_before"]
-    assert history["n3_events"] == history["n2_events"]  # no new asset event
+    assert list(rec["stale_authorities"]) == [LA] and "not loaded" in rec["stale_authorities"][LA]
+    assert rec["extracts"] == {OTHER: d[2].isoformat()}
+    freshness = json.loads(history["n3_marts"][1])
+    assert [(f["la_code"], f["data_as_at"], f["is_stale"]) for f in freshness] == [
+        (OTHER, d[2].isoformat(), False),
+        (LA, d[1].isoformat(), True),  # what BI sees of it is still night 2
+    ]
+    assert history["n3_marts"] != history["n3_before"] and history["n3_events"] == history["n2_events"] + 1
     status = q(
         night.url, "select la_code, status from raw._batches where extract_date = %s order by 1", (d[2],)
     )
-    assert status == [(OTHER, "loaded"), (LA, "rejected")]  # one authority's bad file stops the night
+    assert status == [(OTHER, "loaded"), (LA, "rejected")]
 
 
 def test_one_authoritys_failing_dbt_test_withholds_only_its_figures(nights, history):
@@ -249,4 +256,4 @@ def test_the_next_good_night_recovers(nights, history):
     assert history["n5_marts"][0] != history["n4_marts"][0]
     assert history["n5_events"] == history["n4_events"] + 1
     runs = q(night.url, "select status, count(*) from ops.pipeline_runs group by 1 order by 1")
-    assert runs == [("failed", 1), ("published", 3)]
+    assert runs == [("published", 4)]
