@@ -2,7 +2,8 @@
 exactly on the history_start, a short-break period's unheld review beside a later ordinary period, the
 months and years before the history window (no row at all), RAG colours exactly on target, health
 checks on the period end and exactly 12 months before it, a missing episode starting on the period
-end, and an IRO whose FTE is 0.
+end, an IRO whose FTE is 0, and late reviews of periods of care starting on and before the
+history_start.
 
 FY = 2018-04-01 .. 2019-03-31, t = 2019-03-31, extract taken 2019-04-01; add_months(t, -12) =
 2018-03-31. Bank holidays that matter: 2018-04-02 (Easter Monday), 2018-05-07, 2018-05-28, 2018-08-27.
@@ -134,6 +135,62 @@ def expect_922() -> list[Expect]:
     ]
 
 
+def case_923_reviews_around_history_start() -> Extract:
+    """The manifest says history is complete from 2018-04-01 (history_start). Two periods of care start
+    exactly on it (their chains are judged by the statutory dates), one before it (its earliest review
+    in the extract has no due date; the next is due 6 months after it). Every review PN1."""
+    x = ExtractWithHistory("923", history_start="2018-04-01")
+
+    def child(pid, start, *reviews):
+        x.person(pid, "2008-01-01")
+        x.legal(pid, "C2", start)
+        x.episode(pid, "Q-" + pid, start, "S")
+        for d in reviews:
+            x.review(pid, "Q-" + pid, d, "PN1")
+
+    # S1 from Sun 2018-04-01: first due wd_add(Sun 1/4/18, 20) = Mon 2018-04-30 (Easter Monday 2/4),
+    # held Wed 2018-05-02: LATE. Second due add_months(2018-05-02, 3) = 2018-08-02, held 2018-08-01: on
+    # time. Third due add_months(2018-08-01, 6) = 2019-02-01, held 2019-01-31: on time. Next due
+    # 2019-07-31.
+    child("S1", "2018-04-01", "2018-05-02", "2018-08-01", "2019-01-31")
+    # S2 from Sun 2018-04-01: first due 2018-04-30, held 2018-04-27: on time. Second due
+    # add_months(2018-04-27, 3) = 2018-07-27, held 2018-08-24: LATE (6 months, 2018-10-27, is only for a
+    # chain starting before history_start). Third due add_months(2018-08-24, 6) = 2019-02-24, held
+    # 2019-02-22: on time. Next due 2019-08-22.
+    child("S2", "2018-04-01", "2018-04-27", "2018-08-24", "2019-02-22")
+    # S3 in care since 2017-01-09, before history_start: its earliest review in the extract,
+    # 2018-12-20, has no case-system due date: unknown. The next is due add_months(2018-12-20, 6) =
+    # 2019-06-20: after t, neither due in the year nor overdue (3 months would be 2019-03-20).
+    child("S3", "2017-01-09", "2018-12-20")
+    return x
+
+
+def expect_923() -> list[Expect]:
+    la = "923"
+    july = month("2018-07-01")
+    return [
+        # Held in the year: S1 3, S2 3, S3 1 = 7. Due dates known: all but S3's (unknown) = 6; on time:
+        # S1's second and third, S2's first and third = 4.
+        Expect(la, "CLA_REVIEWS_HELD", FY, 7, None, 7),
+        Expect(la, "CLA_REVIEWS_TIMELY", FY, 4, 6, 400 / 6, why="S1 1st, S2 2nd late (3 months)"),
+        # Cohort at t: S1, S2 (S3's only review in the year is unknown: out of the cohort). S1 failed
+        # its first step, S2 its second: 0 of 2.
+        Expect(la, "CLA_CHILDREN_REVIEWS_TIMELY", FY, 0, 2, 0.0, why="S1 1st, S2 2nd late; S3 out"),
+        # Overdue at t: none (next due S1 2019-07-31, S2 2019-08-22, S3 2019-06-20).
+        Expect(la, "CLA_REVIEWS_OVERDUE", FY, 0, None, 0, why="S3 next due 6 months on"),
+        # July 2018, t = 2018-07-31: S2's second review, due 2018-07-27, is not held by t: overdue (S1's
+        # next is due 2018-08-02; S3's current step has no due date). Cohort S1, S2, S3: only S2 has a
+        # step due in July, not held on time: 2 of 3.
+        Expect(la, "CLA_REVIEWS_OVERDUE", july, 1, None, 1, why="S2 due 2018-07-27"),
+        Expect(la, "CLA_CHILDREN_REVIEWS_TIMELY", july, 2, 3, 200 / 3, why="S2 due 2018-07-27"),
+    ]
+
+
 # collected by tests/kpis/all_cases.py: built by the shared KPI build, values checked by test_hand_worked
-CASES = [case_920_history_start_and_short_breaks, case_921_health_and_missing_on_t, case_922_iro_fte_zero]
-EXPECTATIONS = expect_920() + expect_921() + expect_922()
+CASES = [
+    case_920_history_start_and_short_breaks,
+    case_921_health_and_missing_on_t,
+    case_922_iro_fte_zero,
+    case_923_reviews_around_history_start,
+]
+EXPECTATIONS = expect_920() + expect_921() + expect_922() + expect_923()
