@@ -33,7 +33,16 @@
         case when f.has_denominator then cast(coalesce(sum(m.den), 0) as numeric) end as denominator,
         cast(null as numeric) as median_value
     from {{ frame }} as f
-    left join {{ members }} as m
+    -- members summed per key first: the frame then joins at most one row per key, whatever plan the
+    -- planner picks (joined row by row, a Lancashire-sized cohort took minutes)
+    left join (
+        select
+            la_code, kpi_code, period_type, period_start, breakdown, breakdown_value,
+            sum(num) as num,
+            sum(den) as den
+        from {{ members }}
+        group by la_code, kpi_code, period_type, period_start, breakdown, breakdown_value
+    ) as m
         on
             f.la_code = m.la_code
             and f.kpi_code = m.kpi_code

@@ -31,7 +31,9 @@ frame as (
     {{ kpi_frame('periods', 'kpis') }}
 ),
 
-records as (
+-- not materialized: each lookup below is then an index scan of the fact (la_code, child_key,
+-- check_date), not a scan of all records per child and period
+records as not materialized (
     select * from {{ ref('fct_cla_health_checks') }} where child_key is not null
 ),
 

@@ -1,3 +1,5 @@
+-- int_kpi_cla_health looks up one child's records up to a date
+{{ config(indexes=[{'columns': ['la_code', 'child_key', 'check_date']}]) }}
 -- One row per health record of a looked-after child: each health check (health assessment, dental
 -- check, surveillance check, with its status), each strengths and difficulties questionnaire (score or
 -- the reason none was returned) and the child's immunisation status. record_kind says which.

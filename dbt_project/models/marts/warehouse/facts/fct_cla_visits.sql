@@ -1,3 +1,5 @@
+-- int_kpi_cla_visits looks up one child's visits up to a date
+{{ config(indexes=[{'columns': ['la_code', 'child_key', 'visit_date']}]) }}
 -- One row per statutory visit to a looked-after child, with the placement it fell in and the date it
 -- was due on the regulation 28 chain (macro visit_due_after): within a week of the placement's start,
 -- then six weeks after a seen visit in the placement's first year, three months after a later one. Only
