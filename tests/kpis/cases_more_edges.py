@@ -86,15 +86,23 @@ def case_921_health_and_missing_on_t() -> Extract:
     # G1 (age 11 at t) and G2 (age 10), both looked after since 2017-06-01: the OC2 cohort at t.
     # G1: health assessment ON t (inside the 12 months: t - 12 months < date <= t); dental check on
     # 2018-03-31 = add_months(t, -12) exactly (outside); a missing episode starting and ending ON t
-    # while looked after.
+    # while looked after, return home interview offered and accepted.
     _child(x, "G1", "2008-01-01", "2017-06-01")
     _check(x, "G1", "HEALTH_ASSESSMENT", "2019-03-31")
     _check(x, "G1", "DENTAL_CHECK", "2018-03-31")
-    _missing(x, "G1", "2019-03-31", "2019-03-31")
-    # G2: health assessment and dental check on 2018-04-01, the first day inside the 12 months.
+    _missing(x, "G1", "2019-03-31", "2019-03-31", offered="Y", accepted="Y")
+    # G2: health assessment and dental check on 2018-04-01, the first day inside the 12 months; a
+    # missing episode starting and ending on 2018-04-01, the year's first day, interview offered,
+    # acceptance not recorded (not accepted).
     _child(x, "G2", "2009-01-01", "2017-06-01")
     _check(x, "G2", "HEALTH_ASSESSMENT", "2018-04-01")
     _check(x, "G2", "DENTAL_CHECK", "2018-04-01")
+    _missing(x, "G2", "2018-04-01", "2018-04-01", offered="Y")
+    # G3: in care from 2019-02-28, February's last day; G5 from 2019-03-01, the day after. G4: left care
+    # on 2018-04-01 (the ceased date is not a day in care: last looked after on 2018-03-31).
+    _child(x, "G3", "2010-01-01", "2019-02-28")
+    _child(x, "G5", "2010-01-01", "2019-03-01")
+    _child(x, "G4", "2010-01-01", "2017-06-01", ceased="2018-04-01")
     return x
 
 
@@ -105,11 +113,20 @@ def expect_921() -> list[Expect]:
         Expect(la, "CLA_HEALTH_ASSESSMENT_UP_TO_DATE", FY, 2, 2, 100.0, why="G1 assessed on t"),
         # Both aged 1 or more; G2's check counts, G1's of 31/3/18 is 12 months before t: 1 of 2.
         Expect(la, "CLA_DENTAL_CHECK", FY, 1, 2, 50.0, why="G1's check exactly 12 months before t"),
-        # G1's episode starting on t counts in the year and in March 2019; looked after in the year: G1,
-        # G2, of whom G1 went missing.
-        Expect(la, "CLA_MISSING_EPISODES", FY, 1, None, 1, why="starts on t"),
+        # Missing episodes starting in the year while looked after: G1's on t and G2's on 1/4/18 = 2;
+        # in March 2019 G1's, starting on t.
+        Expect(la, "CLA_MISSING_EPISODES", FY, 2, None, 2, why="starts on t and on 1 April"),
         Expect(la, "CLA_MISSING_EPISODES", month("2019-03-01"), 1, None, 1, why="starts on t"),
-        Expect(la, "CLA_MISSING_CHILDREN_PCT", FY, 1, 2, 50.0, why="G1's episode starts on t"),
+        # Looked after at some time in the year: G1, G2, G3, G5, not G4 (left on the year's first day);
+        # G1 and G2 went missing: 2 of 4.
+        Expect(la, "CLA_MISSING_CHILDREN_PCT", FY, 2, 4, 50.0, why="not G4, left care on 1 April"),
+        # February 2019: G1, G2 and G3 (in care from February's last day), not G5 (from 1 March); none
+        # went missing in February: 0 of 3.
+        Expect(la, "CLA_MISSING_CHILDREN_PCT", month("2019-02-01"), 0, 3, 0.0, why="G3 from 28/2, G5 1/3"),
+        # Return home interviews: both episodes ended in the year (G1's on t, G2's on 1 April), both
+        # offered: 2 of 2; accepted: G1's, G2's not recorded: 1 of 2.
+        Expect(la, "CLA_MISSING_RHI_OFFERED", FY, 2, 2, 100.0, why="ended on t and on 1 April"),
+        Expect(la, "CLA_MISSING_RHI_ACCEPTED", FY, 1, 2, 50.0, why="G2's acceptance not recorded"),
     ]
 
 
