@@ -19,6 +19,41 @@ placements as (
     where {{ is_changed_child('pl.la_code', 'pl.clap_person_id') }}
 ),
 
+-- the period of care open on the day the episode started, and the placement then (on a move day, the
+-- new one): joined on the child and picked per episode (a lookup per episode scanned every child's
+-- rows, minutes at Lancashire scale)
+in_care as (
+    select distinct on (e.la_code, e.miss_table_id)
+        e.la_code,
+        e.miss_table_id,
+        x.period_of_care_id,
+        x.is_short_break_only
+    from episodes as e
+    inner join periods as x
+        on
+            e.la_code = x.la_code
+            and e.miss_person_id = x.person_id
+            and x.start_date <= e.miss_missing_episode_start_date
+            and (x.end_date is null or x.end_date > e.miss_missing_episode_start_date)
+    order by e.la_code asc, e.miss_table_id asc, x.start_date desc, x.period_of_care_id desc
+),
+
+in_placement as (
+    select distinct on (e.la_code, e.miss_table_id)
+        e.la_code,
+        e.miss_table_id,
+        y.clap_cla_placement_id,
+        y.clap_cla_placement_start_date
+    from episodes as e
+    inner join placements as y
+        on
+            e.la_code = y.la_code
+            and e.miss_person_id = y.clap_person_id
+            and y.clap_cla_placement_start_date <= e.miss_missing_episode_start_date
+            and (y.clap_cla_placement_end_date is null or y.clap_cla_placement_end_date > e.miss_missing_episode_start_date)
+    order by e.la_code asc, e.miss_table_id asc, y.clap_cla_placement_start_date desc, y.clap_cla_placement_id desc
+),
+
 placed as (
     select
         e.*,
@@ -27,32 +62,8 @@ placed as (
         pl.clap_cla_placement_id,
         pl.clap_cla_placement_start_date
     from episodes as e
-    left join lateral (
-        select
-            x.period_of_care_id,
-            x.is_short_break_only
-        from periods as x
-        where
-            x.la_code = e.la_code
-            and x.person_id = e.miss_person_id
-            and x.start_date <= e.miss_missing_episode_start_date
-            and (x.end_date is null or x.end_date > e.miss_missing_episode_start_date)
-        order by x.start_date desc, x.period_of_care_id desc
-        limit 1
-    ) as poc on true
-    left join lateral (
-        select
-            y.clap_cla_placement_id,
-            y.clap_cla_placement_start_date
-        from placements as y
-        where
-            y.la_code = e.la_code
-            and y.clap_person_id = e.miss_person_id
-            and y.clap_cla_placement_start_date <= e.miss_missing_episode_start_date
-            and (y.clap_cla_placement_end_date is null or y.clap_cla_placement_end_date > e.miss_missing_episode_start_date)
-        order by y.clap_cla_placement_start_date desc, y.clap_cla_placement_id desc
-        limit 1
-    ) as pl on true
+    left join in_care as poc on e.la_code = poc.la_code and e.miss_table_id = poc.miss_table_id
+    left join in_placement as pl on e.la_code = pl.la_code and e.miss_table_id = pl.miss_table_id
 )
 
 select

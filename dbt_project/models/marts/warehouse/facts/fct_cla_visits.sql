@@ -16,7 +16,25 @@ placements as (
     where {{ is_changed_child('pl.la_code', 'pl.clap_person_id') }}
 ),
 
--- the placement the child was in on the visit's date (on a move day, the new one)
+-- the placement the child was in on the visit's date (on a move day, the new one): joined on the child
+-- and picked per visit (a lookup per visit scanned every child's placements, minutes at Lancashire scale)
+visit_placement as (
+    select distinct on (v.la_code, v.clav_cla_visit_id)
+        v.la_code,
+        v.clav_cla_visit_id,
+        p.clap_cla_placement_id,
+        p.clap_cla_id,
+        p.clap_cla_placement_start_date
+    from visits as v
+    inner join placements as p
+        on
+            v.la_code = p.la_code
+            and v.clav_person_id = p.clap_person_id
+            and p.clap_cla_placement_start_date <= v.clav_cla_visit_date
+            and (p.clap_cla_placement_end_date is null or p.clap_cla_placement_end_date > v.clav_cla_visit_date)
+    order by v.la_code asc, v.clav_cla_visit_id asc, p.clap_cla_placement_start_date desc, p.clap_cla_placement_id desc
+),
+
 placed as (
     select
         v.la_code,
@@ -30,20 +48,7 @@ placed as (
         pl.clap_cla_id,
         pl.clap_cla_placement_start_date
     from visits as v
-    left join lateral (
-        select
-            p.clap_cla_placement_id,
-            p.clap_cla_id,
-            p.clap_cla_placement_start_date
-        from placements as p
-        where
-            p.la_code = v.la_code
-            and p.clap_person_id = v.clav_person_id
-            and p.clap_cla_placement_start_date <= v.clav_cla_visit_date
-            and (p.clap_cla_placement_end_date is null or p.clap_cla_placement_end_date > v.clav_cla_visit_date)
-        order by p.clap_cla_placement_start_date desc, p.clap_cla_placement_id desc
-        limit 1
-    ) as pl on true
+    left join visit_placement as pl on v.la_code = pl.la_code and v.clav_cla_visit_id = pl.clav_cla_visit_id
 ),
 
 chained as (
