@@ -203,11 +203,33 @@ def expect_923() -> list[Expect]:
     ]
 
 
+def case_924_amber_on_its_edge() -> Extract:
+    """A child in care since 2017-01-09 with ten reviews in the year (additional reviews are reviews):
+    decisions recorded on the review day for nine, and for the review of Mon 2018-06-04 on Tue
+    2018-06-12, 6 working days after (5 allowed: wd_add(2018-06-04, 5) = Mon 2018-06-11): late."""
+    x = Extract("924")
+    cla_child(x, "A1", ("Q-A1", "2017-01-09", None))
+    for d in ("2018-04-10", "2018-05-15", "2018-06-04", "2018-07-10", "2018-08-14", "2018-09-11",
+              "2018-10-09", "2018-11-13", "2019-01-15", "2019-02-12"):  # fmt: skip
+        decided = "2018-06-12" if d == "2018-06-04" else d
+        x.review("A1", "Q-A1", d, "PN1", clrd_decisions_recorded_date=decided)
+    return x
+
+
+def expect_924() -> list[Expect]:
+    return [
+        # 9 of 10 decisions on time = 90%: exactly the target of 95 less the amber band of 5 (higher is
+        # better): amber, not red.
+        Expect("924", "CLA_REVIEW_DECISIONS_TIMELY", FY, 9, 10, 90.0, why="target - amber band", rag="amber"),
+    ]
+
+
 # collected by tests/kpis/all_cases.py: built by the shared KPI build, values checked by test_hand_worked
 CASES = [
     case_920_history_start_and_short_breaks,
     case_921_health_and_missing_on_t,
     case_922_iro_fte_zero,
     case_923_reviews_around_history_start,
+    case_924_amber_on_its_edge,
 ]
-EXPECTATIONS = expect_920() + expect_921() + expect_922() + expect_923()
+EXPECTATIONS = expect_920() + expect_921() + expect_922() + expect_923() + expect_924()
