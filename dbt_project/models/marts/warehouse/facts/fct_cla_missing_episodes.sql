@@ -33,8 +33,7 @@ in_care as (
         on
             e.la_code = x.la_code
             and e.miss_person_id = x.person_id
-            and x.start_date <= e.miss_missing_episode_start_date
-            and (x.end_date is null or x.end_date > e.miss_missing_episode_start_date)
+            and {{ is_open_at('x.start_date', 'x.end_date', 'e.miss_missing_episode_start_date') }}
     order by e.la_code asc, e.miss_table_id asc, x.start_date desc, x.period_of_care_id desc
 ),
 
@@ -49,8 +48,7 @@ in_placement as (
         on
             e.la_code = y.la_code
             and e.miss_person_id = y.clap_person_id
-            and y.clap_cla_placement_start_date <= e.miss_missing_episode_start_date
-            and (y.clap_cla_placement_end_date is null or y.clap_cla_placement_end_date > e.miss_missing_episode_start_date)
+            and {{ is_open_at('y.clap_cla_placement_start_date', 'y.clap_cla_placement_end_date', 'e.miss_missing_episode_start_date') }}
     order by e.la_code asc, e.miss_table_id asc, y.clap_cla_placement_start_date desc, y.clap_cla_placement_id desc
 ),
 

@@ -30,8 +30,7 @@ visit_placement as (
         on
             v.la_code = p.la_code
             and v.clav_person_id = p.clap_person_id
-            and p.clap_cla_placement_start_date <= v.clav_cla_visit_date
-            and (p.clap_cla_placement_end_date is null or p.clap_cla_placement_end_date > v.clav_cla_visit_date)
+            and {{ is_open_at('p.clap_cla_placement_start_date', 'p.clap_cla_placement_end_date', 'v.clav_cla_visit_date') }}
     order by v.la_code asc, v.clav_cla_visit_id asc, p.clap_cla_placement_start_date desc, p.clap_cla_placement_id desc
 ),
 
