@@ -15,6 +15,27 @@
     end
 {%- endmacro %}
 
+{#- members rows (see kpi_rows_from_members) from `rows`: (la_code, kpi_code, period_type, period_start,
+    locality, age_band, num, den), one row per counted thing. Summed per locality and age band first,
+    then each group counted in the headline and in its locality and its age band: a cohort of 150,000
+    children and periods becomes a few thousand rows before the breakdowns multiply it (expanded row
+    by row, the sort of over a million rows spilled to disk). -#}
+{% macro kpi_members_by_breakdown(rows) -%}
+    select
+        g.la_code, g.kpi_code, g.period_type, g.period_start, b.breakdown, b.breakdown_value, g.num, g.den
+    from (
+        select
+            la_code, kpi_code, period_type, period_start, locality, age_band,
+            sum(num) as num,
+            sum(den) as den
+        from {{ rows }}
+        group by la_code, kpi_code, period_type, period_start, locality, age_band
+    ) as g
+    cross join lateral (
+        values ('all', 'all'), ('locality', g.locality), ('age_band', g.age_band)
+    ) as b (breakdown, breakdown_value)
+{%- endmacro %}
+
 {#- kpi_values rows from a frame and members. frame: (la_code, kpi_code, period_type, period_start,
     period_end, breakdown, breakdown_value, has_denominator), one row per row to publish, zero rows
     included. members: (la_code, kpi_code, period_type, period_start, breakdown, breakdown_value, num,

@@ -119,9 +119,9 @@ iha as (
     where not poc.is_short_break_only and poc.child_key is not null
 ),
 
-members as (
+per_child as (
     select
-        a.la_code, k.kpi_code, a.period_type, a.period_start, b.breakdown, b.breakdown_value,
+        a.la_code, k.kpi_code, a.period_type, a.period_start, a.locality, a.age_band,
         case k.kpi_code
             when 'CLA_HEALTH_ASSESSMENT_UP_TO_DATE' then cast(a.has_health_assessment as integer)
             when 'CLA_DENTAL_CHECK' then cast(a.has_dental_check as integer)
@@ -135,12 +135,13 @@ members as (
         ('CLA_HEALTH_ASSESSMENT_UP_TO_DATE'), ('CLA_DENTAL_CHECK'), ('CLA_IMMUNISATIONS_UP_TO_DATE'),
         ('CLA_SDQ_COMPLETED')
     ) as k (kpi_code)
-    cross join lateral (
-        values ('all', 'all'), ('locality', a.locality), ('age_band', a.age_band)
-    ) as b (breakdown, breakdown_value)
     where
         (k.kpi_code <> 'CLA_DENTAL_CHECK' or a.age_at_end >= 1)
         and (k.kpi_code <> 'CLA_SDQ_COMPLETED' or a.age_at_end between 4 and 16)
+),
+
+members as (
+    {{ kpi_members_by_breakdown('per_child') }}
     union all
     -- the mean of each child's latest SDQ score in the window (a completed SDQ without a score is left out)
     select

@@ -46,7 +46,9 @@ placed as (
     order by a.la_code asc, a.period_type asc, a.period_start asc, a.child_key asc, pl.start_date desc, pl.placement_id desc
 ),
 
-cohort as (
+-- materialized: the last seen visit is looked up once per child and period (inlined, the lookup
+-- ran again in every expression and breakdown that reads it)
+cohort as materialized (
     select
         c.*,
         (
@@ -67,9 +69,9 @@ judged as (
     from cohort as c
 ),
 
-members as (
+per_child as (
     select
-        j.la_code, k.kpi_code, j.period_type, j.period_start, b.breakdown, b.breakdown_value,
+        j.la_code, k.kpi_code, j.period_type, j.period_start, j.locality, j.age_band,
         case k.kpi_code
             when 'CLA_VISITS_UP_TO_DATE' then cast(not j.is_overdue as integer)
             else cast(j.is_overdue as integer)
@@ -77,9 +79,10 @@ members as (
         1 as den
     from judged as j
     cross join (values ('CLA_VISITS_UP_TO_DATE'), ('CLA_VISITS_OVERDUE')) as k (kpi_code)
-    cross join lateral (
-        values ('all', 'all'), ('locality', j.locality), ('age_band', j.age_band)
-    ) as b (breakdown, breakdown_value)
+),
+
+members as (
+    {{ kpi_members_by_breakdown('per_child') }}
 )
 
 {{ kpi_rows_from_members('frame', 'members') }}
