@@ -60,6 +60,16 @@ def _declared_warning(node: dict) -> bool:
     return isinstance(declared, str) and declared.strip().lower() == "warn"
 
 
+def declared_warnings(manifest_path: Path | None = None) -> frozenset[str] | None:
+    """The tests the project declares `severity: warn`; None when no manifest can be read. Any other
+    test that ends as a warning failed: the isolation var demoted it (ops counts it as failed)."""
+    try:
+        tests = _tests(manifest_path or default_manifest())
+    except (OSError, ValueError, KeyError):
+        return None
+    return frozenset(uid for uid, node in tests.items() if _declared_warning(node))
+
+
 def _authorities(cur, alias: str) -> list[str] | None:
     """The authorities in a stored failure's rows; None when they cannot all be named."""
     relation = sql.Identifier(FAILURES_SCHEMA, alias)

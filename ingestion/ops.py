@@ -139,18 +139,29 @@ def get_run(conn, run_id: str) -> dict | None:
     return row[0] if row else None
 
 
-def node_counts(nodes: dict[str, str]) -> dict[str, int]:
-    """tests passed/failed and models built from {dbt unique_id: status}."""
-    tests = [st for uid, st in nodes.items() if uid.startswith(("test.", "unit_test."))]
+def node_counts(nodes: dict[str, str], declared_warnings: frozenset[str] | None = None) -> dict[str, int]:
+    """tests passed/failed and models built from {dbt unique_id: status}. With `declared_warnings` (the
+    tests the project declares as warnings), any other test ending as a warning counts as failed: an
+    isolated build demotes failing data tests to warnings (ingestion.isolation)."""
+
+    def failed(uid: str, status: str) -> bool:
+        if status == "warn":
+            return declared_warnings is not None and uid not in declared_warnings
+        return status in ("fail", "error", "runtime error")
+
+    tests = {uid: st for uid, st in nodes.items() if uid.startswith(("test.", "unit_test."))}
     models = [st for uid, st in nodes.items() if uid.startswith("model.")]
+    n_failed = sum(failed(uid, st) for uid, st in tests.items())
     return {
-        "tests_passed": sum(st in ("pass", "warn") for st in tests),
-        "tests_failed": sum(st in ("fail", "error") for st in tests),
+        "tests_passed": sum(st in ("pass", "warn") and not failed(uid, st) for uid, st in tests.items()),
+        "tests_failed": n_failed,
         "models_built": sum(st == "success" for st in models),
     }
 
 
-def record_dbt_nodes(conn, run_id: str, nodes: dict[str, str]) -> dict[str, int]:
+def record_dbt_nodes(
+    conn, run_id: str, nodes: dict[str, str], declared_warnings: frozenset[str] | None = None
+) -> dict[str, int]:
     """Merge dbt node statuses into the run and recompute its test/model counts. Per-node, so Cosmos
     tasks (one per model, possibly retried) and a single `dbt build` record the same way."""
     if not nodes:
@@ -160,7 +171,7 @@ def record_dbt_nodes(conn, run_id: str, nodes: dict[str, str]) -> dict[str, int]
         cur.execute("select dbt_nodes from ops.pipeline_runs where run_id = %s for update", (run_id,))
         row = cur.fetchone()
         merged = {**(row[0] if row else {}), **nodes}
-        counts = node_counts(merged)
+        counts = node_counts(merged, declared_warnings)
         cur.execute(
             """update ops.pipeline_runs set dbt_nodes = %s::jsonb, tests_passed = %s, tests_failed = %s,
                    models_built = %s where run_id = %s""",

@@ -69,5 +69,8 @@ def record_cosmos_results(project_dir: str, context=None, **_kwargs) -> None:
     from ingestion.pipeline.records import record_dbt_nodes, run_results_nodes
 
     url = warehouse_url()
-    record_dbt_nodes(url, context["run_id"], run_results_nodes(project_dir))
+    manifest = Path(project_dir) / "target" / "manifest.json"
+    record_dbt_nodes(
+        url, context["run_id"], run_results_nodes(project_dir), manifest if manifest.is_file() else None
+    )
     heartbeat(url, context["run_id"])  # keeps this run's build lock alive between tasks

@@ -32,11 +32,17 @@ def record_load(url: str, run_id: str, summary: dict) -> None:
         ops.record_load(conn, run_id, summary)
 
 
-def record_dbt_nodes(url: str, run_id: str, nodes: dict[str, str]) -> dict[str, int]:
+def record_dbt_nodes(
+    url: str, run_id: str, nodes: dict[str, str], manifest_path: Path | None = None
+) -> dict[str, int]:
+    """Record a dbt run's node statuses; tests the isolation var demoted to warnings count as failed
+    (the project's declared warnings are read from the dbt manifest)."""
     if not nodes:
         return {}
+    from ingestion.isolation import declared_warnings
+
     with connect(url) as conn:
-        return ops.record_dbt_nodes(conn, run_id, nodes)
+        return ops.record_dbt_nodes(conn, run_id, nodes, declared_warnings(manifest_path))
 
 
 def run_results_nodes(project_dir: Path | str) -> dict[str, str]:

@@ -123,12 +123,16 @@ def test_the_failing_authority_keeps_its_previous_figures_and_is_flagged(nights)
     assert "data test(s) failed on its rows: " in row[2]
     run = _rows(
         url,
-        "select status, published, extracts, stale_authorities from ops.pipeline_runs where run_id = %s",
+        "select status, published, extracts, stale_authorities, tests_failed, tests_passed"
+        " from ops.pipeline_runs where run_id = %s",
         (RUN_ID,),
     )
-    status, was_published, extracts, stale = run[0]
+    status, was_published, extracts, stale, tests_failed, tests_passed = run[0]
     assert (status, was_published, extracts) == ("published", True, {"901": "2019-07-31"})
     assert stale == {"902": row[2]}
+    # the failed tests the build demoted to warnings count as failed, not passed
+    n_blamed = len(row[2].split(": ", 1)[1].split(", "))
+    assert tests_failed >= n_blamed > 0 and tests_passed > 0
     (subject, body), *_ = [m for m in ANNOUNCED if "902" in m[0]]
     assert "not refreshed" in subject and "902: " in body and "901" not in subject
 

@@ -229,6 +229,7 @@ def test_one_authoritys_failing_dbt_test_withholds_only_its_figures(nights, hist
     assert rec["published"] and rec["status"] == "published"
     assert list(rec["stale_authorities"]) == [LA]
     assert "unique_combination" in rec["stale_authorities"][LA]
+    assert rec["tests_failed"] > 0  # demoted to a warning by isolation, still counted as failed
     assert rec["extracts"] == {OTHER: d[3].isoformat()}
     freshness = json.loads(history["n4_marts"][1])
     assert [(f["la_code"], f["data_as_at"], f["is_stale"]) for f in freshness] == [
