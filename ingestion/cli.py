@@ -19,6 +19,7 @@ COMMANDS: dict[str, str] = {
     "demo": "ingestion.commands.demo",
     "kpis": "ingestion.commands.kpis",
     "return": "ingestion.commands.returns",
+    "import": "ingestion.commands.history_import",
     "roles": "ingestion.commands.roles",
 }
 
