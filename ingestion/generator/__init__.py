@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from ingestion.contract import load_contract
-from ingestion.generator import cla, cp, iro
+from ingestion.generator import cla, cp, iro, return_items
 from ingestion.generator.authority import Authority, Child
 from ingestion.generator.people import build_staff, pick_name
 from ingestion.generator.profiles import load_profile, profile_names
@@ -222,6 +222,7 @@ def _finish(la: Authority, child: Child) -> None:
         if age_now >= 4 and rng.random() < 0.9
         else None
     )
+    is_mother, first_child = return_items.mother(la, child)
     vals = la.row_builder("ssd_person")(
         pers_person_id=child.person_id,
         pers_sex="M" if child.male else "F",
@@ -232,5 +233,10 @@ def _finish(la: Authority, child: Child) -> None:
         pers_surname=surname,
         pers_upn=upn,
         pers_single_unique_id=f"{rng.randint(0, 9_999_999_999):010d}" if rng.random() < 0.8 else None,
+        pers_is_mother=is_mother,
     )
-    la.put("ssd_person", vals, min(child.first_seen, child.dob) if child.first_seen else child.dob)
+    # a mother from her child's birth: the nights before show N
+    before = [(first_child, {la.col("ssd_person", "pers_is_mother"): "N"})] if first_child else None
+    la.put("ssd_person", vals, min(child.first_seen, child.dob) if child.first_seen else child.dob, before)
+    if first_child:
+        return_items.mothers_child(la, child, first_child)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ingestion.generator import extras, health, settling_in
+from ingestion.generator import extras, health, return_items, settling_in
 from ingestion.generator.authority import Authority, Child, lognormal_days
 from ingestion.generator.calendar import add_months
 
@@ -434,6 +434,7 @@ def simulate_period(
     extras.missing(la, child, start, end)
     settling_in.placements(la, child, cla_id, [pl[0] for pl in placements], end)
     health.period(la, child, cla_id, start, end)
+    return_items.period(la, child, cla_id, period, placements)
     if end == la.eighteenth(child.dob) and (end - start).days >= 91:
         extras.care_leaver(la, child, end)
     _readmit(la, child, period)

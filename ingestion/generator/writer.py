@@ -44,6 +44,14 @@ END_RULES: dict[str, list[tuple[str, tuple[str, ...]]]] = {
         ("clrd_record_distributed_date", ()),
     ],
     "ext_cp_conference_details": [("cpcd_record_distributed_date", ())],
+    # adoption steps after t are not yet recorded (the adopters are known from the match)
+    "ssd_permanence": [
+        ("perm_placement_order_date", ()),
+        ("perm_matched_date", ("perm_number_of_adopters", "perm_adopter_sex", "perm_adopter_legal_status")),
+        ("perm_placed_for_adoption_date", ("perm_adopted_by_carer_flag",)),
+        ("perm_decision_reversed_date", ("perm_decision_reversed_reason",)),
+        ("perm_permanence_order_date", ("perm_permanence_order_type",)),
+    ],
 }
 
 

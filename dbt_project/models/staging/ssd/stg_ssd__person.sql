@@ -17,6 +17,7 @@ select
     {{ clean_text('src.pers_surname') }} as pers_surname,
     {{ clean_text('src.pers_upn') }} as pers_upn,
     {{ clean_text('src.pers_single_unique_id') }} as pers_single_unique_id,
+    {{ parse_flag('src.pers_is_mother') }} as pers_is_mother,
     src._extract_date as extract_date,
     src._batch_id as batch_id
 from src
