@@ -24,6 +24,7 @@ def prepare_warehouse(url: str, vars: dict | None = None) -> None:
     from ingestion.contract import load_contract
     from ingestion.db import connect
     from ingestion.grants import secure_database
+    from ingestion.history_import.store import ensure_import_tables
     from ingestion.loader.schema import analyze_raw, ensure_schema
     from ingestion.pseudonym import install_key
 
@@ -31,6 +32,7 @@ def prepare_warehouse(url: str, vars: dict | None = None) -> None:
         install_key(conn)  # child_key reads it inside the database (ingestion.pseudonym)
         secure_database(conn)  # the BI role: CONNECT here and the published marts only (ingestion.grants)
         ensure_schema(conn, load_contract())
+        ensure_import_tables(conn)  # past SSDA903 returns (docs/ssda903.md): the dbt sources read them
         analyze_raw(conn)
         warehouse_state.reset_if_changed(conn, vars)
 

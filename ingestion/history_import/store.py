@@ -52,6 +52,14 @@ def ensure_tables(cur) -> None:
         )
 
 
+def ensure_import_tables(conn) -> None:
+    """The import's tables, empty when nothing was imported: the dbt sources read them (commits)."""
+    with conn.cursor() as cur:
+        cur.execute("select pg_advisory_xact_lock(hashtext('cscw.import_903'))")
+        ensure_tables(cur)
+    conn.commit()
+
+
 @dataclass
 class ImportResult:
     la_code: str
@@ -132,6 +140,9 @@ def import_903(url: str, la_code: str, directory: Path, year: str | None = None)
                     continue
                 _store_year(cur, la_code, y, files)
                 result.imported[y] = {f.spec.name: len(f.rows) for f in files}
+            if result.imported:  # planner statistics for the next build's reads
+                for spec in FILES.values():
+                    cur.execute(sql.SQL("analyze {}").format(sql.Identifier(SCHEMA, spec.table)))
     finally:
         conn.close()
     return result

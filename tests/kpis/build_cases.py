@@ -4,14 +4,17 @@
 from __future__ import annotations
 
 import math
+import tempfile
 from pathlib import Path
 
 import psycopg2
 
 from ingestion.build import prepare_warehouse
 from ingestion.dbt_runner import DbtRun, run_dbt
+from ingestion.history_import import import_903
+from ingestion.history_import.spec import FILES
 from ingestion.loader import load_path
-from tests.kpis.all_cases import CASES, EXPECTATIONS, POPULATION_EXTRA
+from tests.kpis.all_cases import CASES, EXPECTATIONS, IMPORTS, POPULATION_EXTRA
 from tests.kpis.cases import Expect
 
 BUILD_VARS = {"kpi_child_population_extra": POPULATION_EXTRA}
@@ -27,6 +30,20 @@ def load_landing(url: str, landing: Path, archive_dir: Path) -> None:
     results = load_path(landing, url, archive_dir=archive_dir)
     bad = [(r.label, r.status, r.errors) for r in results if r.status != "loaded" or r.rows_quarantined]
     assert not bad, bad
+    import_returns(url, landing.parent)
+
+
+def import_returns(url: str, scratch: Path) -> None:
+    """`cscw import 903` of the cases' past SSDA903 returns (IMPORTS), written as the DfE files."""
+    for la_code, years in IMPORTS.items():
+        with tempfile.TemporaryDirectory(dir=scratch) as tmp:
+            for year, (header, episodes) in years.items():
+                folder = Path(tmp) / year
+                folder.mkdir()
+                for name, rows in (("header", header), ("episodes", episodes)):
+                    (folder / f"{name}.csv").write_text(",".join(FILES[name].columns) + "\n" + rows)
+            result = import_903(url, la_code, Path(tmp))
+            assert set(result.imported) == set(years), result
 
 
 def build(

@@ -9,8 +9,38 @@ at_end as (
     select * from {{ ref('int_kpi_cla_at_end') }}
 ),
 
-episodes as (
-    select * from {{ ref('fct_cla_episodes') }} where not is_short_break_period and child_key is not null
+-- The placement-stability KPIs count episodes from int_kpi_stability_episodes: the extract's, and
+-- before it imported SSDA903 episodes (docs/ssda903.md); identical to the extract's without an import.
+stability_episodes as (
+    select * from {{ ref('int_kpi_stability_episodes') }}
+),
+
+-- ... and publish also the financial year in which history_start falls when its return was imported
+-- (int_kpi_import_window); its year-end cohort is the extract's at its 31 March (the March month's).
+import_window as (
+    select la_code, period_type, period_start, period_end from {{ ref('int_kpi_import_window') }}
+),
+
+stability_periods as (
+    select la_code, period_type, period_start, period_end from periods
+    union all
+    select la_code, period_type, period_start, period_end from import_window
+),
+
+stability_cohort as (
+    select la_code, period_type, period_start, period_end, child_key, period_of_care_id, age_at_end
+    from at_end
+    union all
+    select w.la_code, w.period_type, w.period_start, w.period_end, a.child_key, a.period_of_care_id, a.age_at_end
+    from import_window as w
+    inner join at_end as a
+        on w.la_code = a.la_code and a.period_type = 'month' and w.period_end = a.period_end
+),
+
+period_of_care_starts as (
+    select distinct la_code, period_of_care_id, period_of_care_start
+    from stability_episodes
+    where not is_imported
 ),
 
 pocs as (
@@ -78,7 +108,7 @@ flows as (
 -- looked after then, whatever happened later) plus every S, P or B episode starting after that day.
 year_end_children as (
     select la_code, period_start, period_end, child_key
-    from at_end
+    from stability_cohort
     where period_type = 'financial_year'
 ),
 
@@ -91,11 +121,11 @@ placement_counts as (
             when {{ is_open_at('e.start_date', 'e.ceased_date', 'a.period_start') }}
                 then 1 else 0
         end)
-        + count(e.episode_id) filter (
+        + count(e.start_date) filter (
             where e.is_new_placement and e.start_date > a.period_start and e.start_date <= a.period_end
         ) as n_placements
     from year_end_children as a
-    left join episodes as e
+    left join stability_episodes as e
         on a.la_code = e.la_code and a.child_key = e.child_key and e.start_date <= a.period_end
     group by a.la_code, a.period_start, a.child_key
 ),
@@ -119,14 +149,16 @@ long_term as (
         a.period_start,
         a.child_key,
         coalesce(max(e.start_date) <= {{ add_months_clamped('a.period_end', -24) }}, false) as is_stable
-    from at_end as a
-    left join episodes as e
+    from stability_cohort as a
+    inner join period_of_care_starts as ps
+        on a.la_code = ps.la_code and a.period_of_care_id = ps.period_of_care_id
+    left join stability_episodes as e
         on
             a.la_code = e.la_code and a.period_of_care_id = e.period_of_care_id
             and e.is_new_placement and e.start_date <= a.period_end
     where
         a.age_at_end < 16
-        and a.period_of_care_start <= {{ add_months_clamped('a.period_end', -30) }}
+        and ps.period_of_care_start <= {{ add_months_clamped('a.period_end', -30) }}
     group by a.la_code, a.period_type, a.period_start, a.child_key, a.period_end
 ),
 
@@ -179,13 +211,13 @@ union all
 select
     p.la_code, 'CLA_3PLUS_PLACEMENTS', p.period_type, p.period_start, p.period_end, 'all', 'all',
     coalesce(s.n_3plus, 0), coalesce(s.n_cla, 0), null
-from periods as p
+from stability_periods as p
 left join stability_3plus as s on p.la_code = s.la_code and p.period_start = s.period_start
 where p.period_type = 'financial_year'
 union all
 select
     p.la_code, 'CLA_LONG_TERM_STABILITY', p.period_type, p.period_start, p.period_end, 'all', 'all',
     coalesce(l.n_stable, 0), coalesce(l.n_cohort, 0), null
-from periods as p
+from stability_periods as p
 left join long_term_counts as l
     on p.la_code = l.la_code and p.period_type = l.period_type and p.period_start = l.period_start
