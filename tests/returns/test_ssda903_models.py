@@ -295,3 +295,22 @@ def test_care_leavers_latest_record_and_nothing_to_report_after_death(url):
         ("E", "01/05/2006", "DIED", "0", "0"),
         ("F", "15/01/2007", "YES", "G5", "D2"),
     ]
+
+
+def test_the_return_written_imports_back_as_history(url, tmp_path):
+    # `cscw import 903` reads what `cscw return 903` writes: every file, row for row, with the same
+    # episodes (docs/ssda903.md, "Importing past returns").
+    from ingestion.history_import import import_903
+    from ingestion.returns.ssda903 import FILES, write_files
+
+    written = write_files(url, "901", tmp_path / "2025-26")
+    result = import_903(url, "901", tmp_path)
+    assert result.imported["2025-26"] == {name.removesuffix(".csv"): n for name, n in written.rows.items()}
+    placement = next(c for c in FILES["episodes.csv"][1] if c in ("PL", "PLACE")).lower()
+    imported = "select child, decom, rne, pl, dec, rec from raw.ssda903_episodes order by line"
+    returned = (
+        f"select child, decom, rne, {placement}, dec, rec from returns_903.ssda903_episodes"
+        " order by child, to_date(decom, 'DD/MM/YYYY')"
+    )
+    assert rows(url, imported) == rows(url, returned)
+    assert len(rows(url, imported)) == written.rows["episodes.csv"] > 0
