@@ -41,6 +41,12 @@ def case_935_imported_903() -> Extract:
     x.legal("H5", "C2", "2018-11-01")
     pl = x.placement("H5", "QH5", "2018-11-01", "U6")
     x.episode("H5", "QH5", "2018-11-01", "S", placement_id=pl["clap_cla_placement_id"])
+    # H6: the extract holds H6's care from 2016-11-01 (earlier than history_start); the imported care
+    # before it ended on 2016-08-01 (E13), so it is not continued: in care since 2016-11-01 only.
+    x.person("H6", "2008-01-01")
+    x.legal("H6", "C2", "2016-11-01")
+    pl = x.placement("H6", "QH6", "2016-11-01", "U6")
+    x.episode("H6", "QH6", "2016-11-01", "S", placement_id=pl["clap_cla_placement_id"])
     return x
 
 
@@ -50,6 +56,12 @@ HEADER = (
 # The returns as sent: every episode open at some time in the collection year.
 IMPORTS = {
     LA: {
+        "2016-17": (
+            "H6,2,01/01/2008,WBRI,,,\n",
+            "H6,01/01/2016,S,C2,N1,U4,PR1,01/08/2016,E13,,,,\n"
+            # the care the extract holds (from its cutoff 2016-11-01 on): not used
+            "H6,01/11/2016,S,C2,N1,U6,PR1,,,,,,\n",
+        ),
         "2017-18": (
             HEADER + "Z9,1,01/01/2010,WBRI,,,\n",
             # H1 in care since 01/10/2015 (3 years before history_start), U4, never moved.
@@ -85,24 +97,26 @@ IMPORTS = {
 
 def expect_935() -> list[Expect]:
     return [
-        # Looked after at 31/3/19: H1..H5 = 5. Placements in 2018-19 (the one held on 1/4/18 plus S, P,
+        # Looked after at 31/3/19: H1..H6 = 6. Placements in 2018-19 (the one held on 1/4/18 plus S, P,
         # B starts after it; the extract's S on 2018-10-01 continues the imported placement of the same
         # type, so it is no new placement):
         #   H1: U4 held on 1/4/18 = 1.   H2: U6 held = 1.
         #   H3: U6 held + P 01/05/18 + P 01/08/18 = 3: 3 or more.
         #   H4: U6 held + P 01/06/18 = 2 (3 if the S on history_start counted: it must not).
         #   H5: S 01/11/18 = 1 (the return's two later moves are the extract's period: not counted).
-        # 1 of 5 = 20%.
-        Expect(LA, "CLA_3PLUS_PLACEMENTS", FY, 1, 5, 20.0, why="imported moves before history_start"),
+        #   H6: U6 held (the extract's episode from 2016-11-01) = 1.
+        # 1 of 6.
+        Expect(LA, "CLA_3PLUS_PLACEMENTS", FY, 1, 6, 100 / 6, why="imported moves before history_start"),
         # Cohort: under 16 and in care since 2016-09-30 or earlier: H1, H2 (since 01/10/2015, imported;
-        # the extract alone says 2018-10-01). H3 (2018-01-10), H4 (2018-02-01), H5: not.
+        # the extract alone says 2018-10-01). H3 (2018-01-10), H4 (2018-02-01), H5: not. H6: since
+        # 2016-11-01 (the imported care ended 2016-08-01, before the extract's: no continuation): not.
         # Stable (latest S/P/B start on or before 2017-03-31): H1 (S 01/10/2015); H2 moved 01/06/2017: no.
         # 1 of 2 = 50%.
         Expect(LA, "CLA_LONG_TERM_STABILITY", FY, 1, 2, 50.0, why="care continuous from the imported S"),
         Expect(LA, "CLA_LONG_TERM_STABILITY", MARCH_2019, 1, 2, 50.0, why="same cohort at 31/3/19"),
         # Every other KPI keeps the extract's own window: FY 2018-19 starts before history_start.
         Expect(LA, "CLA_AT_END", FY, None, None, None, why="before history_start", absent=True),
-        Expect(LA, "CLA_AT_END", MARCH_2019, 5, None, 5),
+        Expect(LA, "CLA_AT_END", MARCH_2019, 6, None, 6),
     ]
 
 

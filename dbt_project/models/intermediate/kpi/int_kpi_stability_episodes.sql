@@ -32,15 +32,18 @@ periods as (
     select la_code, period_of_care_id, start_date from {{ ref('fct_cla_periods_of_care') }}
 ),
 
+-- the imported children the extract holds, with their cutoff (only they: an authority without an
+-- import costs nothing here); every extract episode counts for it, short breaks included
 cutoffs as (
     select
         h.la_code,
         p.child_key,
         p.person_id,
         least(h.history_start, min(e.start_date)) as cutoff
-    from {{ ref('int_kpi_history_start') }} as h
-    inner join {{ ref('int_person') }} as p on h.la_code = p.la_code
-    left join extract_episodes as e on p.la_code = e.la_code and p.child_key = e.child_key
+    from (select distinct la_code, child_id from {{ ref('stg_import__ssda903_episodes') }}) as i
+    inner join {{ ref('int_kpi_history_start') }} as h on i.la_code = h.la_code
+    inner join {{ ref('int_person') }} as p on i.la_code = p.la_code and i.child_id = p.person_id
+    left join {{ ref('fct_cla_episodes') }} as e on p.la_code = e.la_code and p.child_key = e.child_key
     where h.history_start is not null
     group by h.la_code, p.child_key, p.person_id, h.history_start
 ),
