@@ -97,8 +97,10 @@ Real extracts are not complete; a figure that cannot be computed from what was s
 - **History window.** An authority's `history_start` is its latest manifest's optional `history_start`,
   else the earliest event date in the extract (dates of birth excluded): `intermediate.int_kpi_history_start`.
   Financial years and months starting before it are not published (`kpi_history_years` can only shorten
-  the history). A CLA review that is the earliest of its period of care in the extract, where the period
-  started before `history_start`, is judged against the case system's due date when there is one, else it
+  the history). Past SSDA903 returns imported with `cscw import 903` extend the placement-stability
+  KPIs' history only (docs/ssda903.md, "The imported history in the KPIs"). A CLA review that is the
+  earliest of its period of care in the extract, where the period started before `history_start`, is
+  judged against the case system's due date when there is one, else it
   is left out of timeliness (`chain_before_history`); the next review is due 6 months after it. In
   `CLA_CHILDREN_REVIEWS_TIMELY` such a review is unknown: a child whose only review in the period is
   unknown leaves the cohort. A "second review" in such a period is not known to be the period's second
