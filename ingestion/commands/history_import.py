@@ -35,5 +35,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"SSDA903 {year} for {result.la_code}: imported ({counts})")
     for year in result.unchanged:
         print(f"SSDA903 {year} for {result.la_code}: unchanged (the same files are already imported)")
+    if result.unmatched is None:
+        print(
+            f"{result.children} children in the imported returns; no extract of {result.la_code} loaded yet"
+        )
+    else:
+        print(
+            f"{result.children} children in the imported returns, {result.unmatched} of them not in the"
+            " latest loaded extract (CHILD is matched to pers_person_id; those are used nowhere)"
+        )
     print("the imported history is used from the next `cscw build`")
     return 0

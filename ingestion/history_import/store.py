@@ -65,6 +65,35 @@ class ImportResult:
     la_code: str
     imported: dict[str, dict[str, int]] = field(default_factory=dict)  # year -> file -> rows
     unchanged: list[str] = field(default_factory=list)  # years whose files were already imported
+    children: int = 0  # distinct CHILD ids in the authority's imported episodes (every year)
+    # of them, not in the latest loaded extract's ssd_person (used nowhere); None: no extract loaded yet
+    unmatched: int | None = None
+
+
+def _matching(cur, la_code: str) -> tuple[int, int | None]:
+    """The imported children of the authority, and how many the latest loaded extract does not hold."""
+    cur.execute(f"select count(distinct child) from {SCHEMA}.ssda903_episodes where la_code = %s", (la_code,))
+    children = cur.fetchone()[0]
+    cur.execute(
+        "select to_regclass('raw._batches') is not null and to_regclass('raw.ssd_person') is not null"
+    )
+    if not cur.fetchone()[0]:
+        return children, None
+    cur.execute(
+        "select batch_id from raw._batches where la_code = %s and status = 'loaded'"
+        " order by extract_date desc limit 1",
+        (la_code,),
+    )
+    batch = cur.fetchone()
+    if batch is None:
+        return children, None
+    cur.execute(
+        f"select count(distinct e.child) from {SCHEMA}.ssda903_episodes as e where e.la_code = %s"
+        " and not exists (select 1 from raw.ssd_person as p"
+        " where p._batch_id = %s and p.pers_person_id = e.child)",
+        (la_code, batch[0]),
+    )
+    return children, cur.fetchone()[0]
 
 
 def year_folders(directory: Path, year: str | None) -> dict[str, Path]:
@@ -140,6 +169,7 @@ def import_903(url: str, la_code: str, directory: Path, year: str | None = None)
                     continue
                 _store_year(cur, la_code, y, files)
                 result.imported[y] = {f.spec.name: len(f.rows) for f in files}
+            result.children, result.unmatched = _matching(cur, la_code)
             if result.imported:  # planner statistics for the next build's reads
                 for spec in FILES.values():
                     cur.execute(sql.SQL("analyze {}").format(sql.Identifier(SCHEMA, spec.table)))

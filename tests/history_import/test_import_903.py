@@ -156,3 +156,18 @@ def test_the_public_fake_return_imports_cleanly(db_url):
     assert result.imported["2017-18"]["reviews"] == 12582
     # the file's PLACE column is stored as PL; every episode has one
     assert query(db_url, "select count(*), count(pl) from raw.ssda903_episodes") == [(5050, 5050)]
+
+
+def test_imported_children_are_matched_to_the_latest_extract(tmp_path, db_url, capsys):
+    from tests.warehouse.rawdata import create_raw_schema, load_extract
+
+    # C1 and C2 in the returns; the latest loaded extract (2023-04-30) holds C1 only, the earlier one C2
+    header = "C1,1,01/02/2010,WBRI,,,\nC2,2,01/02/2011,WBRI,,,\n"
+    write_year(tmp_path, "2021-22", header, Y2122[1] + "C2,01/06/2021,S,V2,N1,U6,PR1,,,,,,\n")
+    assert main(["import", "903", "--la", "888", "--url", db_url, str(tmp_path)]) == 0
+    assert "2 children in the imported returns; no extract of 888 loaded yet" in capsys.readouterr().out
+    create_raw_schema(db_url)
+    load_extract(db_url, "888", "2023-03-31", {"ssd_person": [{"pers_person_id": "C2", "pers_sex": "F"}]})
+    load_extract(db_url, "888", "2023-04-30", {"ssd_person": [{"pers_person_id": "C1", "pers_sex": "M"}]})
+    result = import_903(db_url, "888", tmp_path)
+    assert (result.unchanged, result.children, result.unmatched) == (["2021-22"], 2, 1)
