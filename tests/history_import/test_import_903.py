@@ -8,10 +8,9 @@ import pytest
 
 from ingestion.cli import main
 from ingestion.history_import import ImportFileError, import_903
-from tests.conftest import query
+from tests.conftest import SHARED_DIR, query
 
-FAKE = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "ssda903_fake"
-FAKE = FAKE if FAKE.is_dir() else Path("/work/shared/fixtures/ssda903_fake")
+FAKE = SHARED_DIR / "fixtures" / "ssda903_fake"  # the shared spec folder beside the repo
 
 HEADER = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n"
 EPISODES = "CHILD,DECOM,RNE,LS,CIN,PL,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,PL_POST,URN\n"
@@ -148,7 +147,7 @@ def test_the_bi_role_cannot_read_the_imported_returns(tmp_path, db_url):
     assert query(db_url, "select has_schema_privilege('reporter', 'raw', 'USAGE')") == [(False,)]
 
 
-@pytest.mark.skipif(not FAKE.is_dir(), reason="the public fake SSDA903 files are not on this machine")
+@pytest.mark.skipif(not FAKE.is_dir(), reason="the public fake SSDA903 files are not beside the repo")
 def test_the_public_fake_return_imports_cleanly(db_url):
     result = import_903(db_url, "888", FAKE, year="2017-18")
     assert result.imported["2017-18"]["episodes"] == 5050
