@@ -343,6 +343,7 @@ def simulate_period(
     # ---- placement rows ----
     pbuild = la.row_builder("ssd_cla_placement")
     postcode_areas = p["postcode_areas"]
+    placed_at = []  # the placements' postcodes: the child's home is elsewhere
     for i, (d, ptype, _same, pid) in enumerate(placements):
         pend = placements[i + 1][0] if i + 1 < len(placements) else end
         reason = la.mix(CHANGE_REASONS) if i + 1 < len(placements) else "CARPL"
@@ -350,6 +351,7 @@ def simulate_period(
         # the draws of the former invented postcode are kept, so the rest of the stream is unchanged
         drawn = f"{rng.choice(postcode_areas)}{rng.randint(1, 30)} {rng.randint(1, 9)}{_letters(rng)}"
         pc = _placement_postcode(la, prov, dist, drawn)
+        placed_at.append(pc)
         vals = pbuild(
             clap_cla_placement_id=pid,
             clap_cla_id=cla_id,
@@ -434,7 +436,7 @@ def simulate_period(
     extras.missing(la, child, start, end)
     settling_in.placements(la, child, cla_id, [pl[0] for pl in placements], end)
     health.period(la, child, cla_id, start, end)
-    return_items.period(la, child, cla_id, period, placements)
+    return_items.period(la, child, cla_id, period, placements, placed_at)
     if end == la.eighteenth(child.dob) and (end - start).days >= 91:
         extras.care_leaver(la, child, end)
     _readmit(la, child, period)

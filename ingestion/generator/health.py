@@ -109,8 +109,14 @@ def _sdq(la: Authority, rng: random.Random, child: Child, start: date, stop: dat
     while (anniversary := add_months(start, 12 * k)) <= stop:
         k += 1
         age = (anniversary - child.dob).days / 365.25
-        done = anniversary - timedelta(days=rng.randint(0, 75))
-        if done < la.history_start or not 4 <= age < 17:
+        # completed in the weeks before the anniversary, but within the collection year (from 1 April)
+        # that the anniversary falls in, so that every year of care has its questionnaire
+        done = max(anniversary - timedelta(days=rng.randint(0, 75)), _collection_year_start(anniversary))
+        if done < la.history_start:
+            continue
+        if not 4 <= age < 17:
+            if 17 <= age < 18:  # just over 16: the reason, SDQ1 (an undated record stays for good, so
+                _too_old(la, child, anniversary)  # never for the under-4s, who will be assessed later)
             continue
         returned = rng.random() < SDQ_RETURNED
         score = max(0, min(40, round(rng.gauss(14, 6)))) if returned else None
@@ -122,6 +128,22 @@ def _sdq(la: Authority, rng: random.Random, child: Child, start: date, stop: dat
             csdq_sdq_score=score,
         )
         la.emit("ssd_sdq_scores", vals, done)
+
+
+def _collection_year_start(d: date) -> date:
+    return date(d.year if d.month >= 4 else d.year - 1, 4, 1)
+
+
+def _too_old(la: Authority, child: Child, anniversary: date) -> None:
+    """An undated record with reason SDQ1 (over 16 at the assessment), from a stream of its own so that
+    the other health records stay as they were."""
+    with own_stream.drawing_from(la, own_stream.stream(la, "sdq1", child.person_id, anniversary)):
+        vals = la.row_builder("ssd_sdq_scores")(
+            csdq_table_id=own_stream.new_id(la, "sdq_reason"),
+            csdq_person_id=child.person_id,
+            csdq_sdq_reason="SDQ1",
+        )
+        la.emit("ssd_sdq_scores", vals, anniversary)
 
 
 def _immunisations(la: Authority, rng: random.Random, child: Child, start: date, stop: date) -> None:

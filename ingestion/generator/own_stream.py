@@ -17,6 +17,7 @@ ID_BASE = {
     "sdq": 21_000_000,
     "visit_on_move": 22_000_000,
     "missing_on_move": 23_000_000,
+    "sdq_reason": 28_000_000,
 }
 
 

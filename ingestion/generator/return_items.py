@@ -46,7 +46,7 @@ ADOPTER_LEGAL = {
 }
 REVERSED_REASONS = {"RD1": 0.3, "RD3": 0.4, "RD4": 0.3}
 ADOPTIVE = ("A3", "A4", "A5", "A6")
-WITH_FOSTER_CARER = ("A3", "A4")  # placed for adoption with the child's current foster carer
+WITH_FOSTER_CARER = ("A3", "A5")  # placed for adoption with the child's current foster carer
 MOTHER_BY_19 = 0.15
 
 
@@ -54,14 +54,15 @@ def _mix(rng: random.Random, d: dict) -> str:
     return rng.choices(list(d), weights=list(d.values()))[0]
 
 
-def period(la: Authority, child: Child, cla_id: str, per, placements: list) -> None:
-    """The return items of one period of care (`per` a cla.Period; placements (start, type, same, id))."""
+def period(la: Authority, child: Child, cla_id: str, per, placements: list, placed_at: list) -> None:
+    """The return items of one period of care (`per` a cla.Period; placements (start, type, same, id) and
+    their postcodes)."""
     start, end = per.start, per.end
     rng = own_stream.stream(la, "903", cla_id)
     with own_stream.drawing_from(la, rng):
-        pools = la.prof["placement_postcodes"]["in_area"]
+        homes = [pc for pc in la.prof["placement_postcodes"]["in_area"] if pc not in placed_at]
         vals = la.row_builder("ext_cla_home_postcodes")(
-            clhp_cla_id=cla_id, clhp_person_id=child.person_id, clhp_home_postcode=rng.choice(pools)
+            clhp_cla_id=cla_id, clhp_person_id=child.person_id, clhp_home_postcode=rng.choice(homes)
         )
         la.emit("ext_cla_home_postcodes", vals, start)
         _yearly(la, rng, child, start, min(end, la.T))

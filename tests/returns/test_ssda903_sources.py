@@ -22,6 +22,10 @@ PERSONS = [
     {"pers_person_id": "P", "pers_sex": "M", "pers_dob": "2011-05-05"},
     # Q: a girl adopted on 30 Sep 2025 from an adoptive placement (A6) under a placement order (E1)
     {"pers_person_id": "Q", "pers_sex": "F", "pers_dob": "2022-02-02", "pers_is_mother": "N"},
+    # Y: a boy of 8 in care since 2024
+    {"pers_person_id": "Y", "pers_sex": "M", "pers_dob": "2018-01-01"},
+    # L: a care leaver of 19, a mother, not looked after in the year
+    {"pers_person_id": "L", "pers_sex": "F", "pers_dob": "2006-06-01", "pers_is_mother": "Y"},
 ]
 EPISODES = [
     _episode("EM", "M", "CM", "2024-01-01", "S", placement="PM"),
@@ -29,6 +33,7 @@ EPISODES = [
     _episode("EP", "P", "CP", "2023-06-01", "S", placement="PP"),
     _episode("EQ1", "Q", "CQ", "2023-01-01", "S", "2025-01-10", "X1", "PQ1"),
     _episode("EQ2", "Q", "CQ", "2025-01-10", "P", "2025-09-30", "E12", "PQ2"),
+    _episode("EY", "Y", "CY", "2024-02-01", "S", placement="PY"),
 ]
 LEGAL = [
     _legal("LM", "M", "C2", "2024-01-01"),
@@ -36,6 +41,7 @@ LEGAL = [
     _legal("LP", "P", "C2", "2023-06-01"),
     _legal("LQ1", "Q", "C2", "2023-01-01", "2024-03-01"),
     _legal("LQ2", "Q", "E1", "2024-03-01", "2025-09-30"),
+    _legal("LY", "Y", "C2", "2024-02-01"),
 ]
 PLACEMENTS = [
     _placement("PM", "M", "CM", "U4", "2024-01-01"),
@@ -43,6 +49,18 @@ PLACEMENTS = [
     _placement("PP", "P", "CP", "U4", "2023-06-01"),
     _placement("PQ1", "Q", "CQ", "U4", "2023-01-01", "2025-01-10", "CAREPL"),
     _placement("PQ2", "Q", "CQ", "A6", "2025-01-10", "2025-09-30", "CARPL"),
+    _placement("PY", "Y", "CY", "U4", "2024-02-01"),
+]
+LEAVERS = [
+    {
+        "clea_table_id": "CL1",
+        "clea_person_id": "L",
+        "clea_care_leaver_in_touch": "YES",
+        "clea_care_leaver_latest_contact": "2026-01-10",
+        "clea_care_leaver_accommodation": "B",
+        "clea_care_leaver_accom_suitable": "1",
+        "clea_care_leaver_activity": "F2",
+    }
 ]
 OPTIONAL = {
     "ext_cla_home_postcodes": [
@@ -133,6 +151,7 @@ def _core(with_mother_flag: bool) -> dict[str, list[dict]]:
         "ssd_cla_episodes": EPISODES,
         "ssd_legal_status": LEGAL,
         "ssd_cla_placement": PLACEMENTS,
+        "ssd_care_leavers": LEAVERS,
     }
 
 
@@ -155,17 +174,22 @@ def url(module_db_url, tmp_path_factory):
 def test_mother_and_her_first_childs_date_of_birth(url):
     # M: mother, MC_DOB her first child's (15 Aug 2025), not the later one's. N: her only child was born
     # after 31 March 2026, so in this year's return she is not yet a mother. P: a boy, blank. Q: a girl
-    # who is not a mother: 0. Authority 903 sends no mother flag: blank for everyone.
+    # who is not a mother: 0. L, a care leaver not looked after in the year: motherhood is not asked
+    # (the DfE rule 628). Authority 903 sends no mother flag: blank for everyone.
     header = "select la_code, child, mother, mc_dob from returns_903.ssda903_header order by 1, 2"
     assert rows(url, header) == [
+        ("902", "L", None, None),
         ("902", "M", "1", "15/08/2025"),
         ("902", "N", "0", None),
         ("902", "P", None, None),
         ("902", "Q", "0", None),
+        ("902", "Y", None, None),
+        ("903", "L", None, None),
         ("903", "M", None, None),
         ("903", "N", None, None),
         ("903", "P", None, None),
         ("903", "Q", None, None),
+        ("903", "Y", None, None),
     ]
 
 
@@ -183,13 +207,15 @@ def test_home_postcode_of_the_period_of_care(url):
 
 
 def test_oc2_convictions_substance_misuse_and_health(url):
-    # OC2 (looked after 1 April 2025 - 31 March 2026): M and P.
+    # OC2 (looked after 1 April 2025 - 31 March 2026): M, P and Y.
     # P: convicted 1 Oct 2025 (1); substance misuse identified 1 Dec 2025 (1), intervention not received
     #    (0) but offered (1); a review health assessment held in the year (1), no dental check (0),
     #    immunisations up to date (1); HEALTH_CHECK only for under-5s (P is 14): blank.
     # M: her conviction is dated 31 March 2025, before the year (0); no substance misuse (0) and so no
     #    intervention items; dental check in the year (1); the March 2026 assessment is only planned (0);
     #    immunisations not up to date (0).
+    # Y: 8 at 31 March: CONVICTED is not asked under 10 (the DfE rule 542), blank;
+    #    no substance misuse and no health record in the year (0), no immunisation status recorded (blank).
     # 903 sends none of these tables: every item blank, not 0.
     oc2 = (
         "select la_code, child, convicted, substance_misuse, intervention_received, intervention_offered,"
@@ -198,8 +224,10 @@ def test_oc2_convictions_substance_misuse_and_health(url):
     assert rows(url, oc2 + " order by 1, 2") == [
         ("902", "M", "0", "0", None, None, "0", "1", "0", None),
         ("902", "P", "1", "1", "0", "1", "1", "0", "1", None),
+        ("902", "Y", None, "0", None, None, "0", "0", None, None),
         ("903", "M", None, None, None, None, None, None, None, None),
         ("903", "P", None, None, None, None, None, None, None, None),
+        ("903", "Y", None, None, None, None, None, None, None, None),
     ]
 
 

@@ -2,7 +2,7 @@
 -- SSDA903 Header file: one row per child in the return. SEX uses the 2024-25 codes (the pre-2024 1/2
 -- are mapped). Without a UPN in the extract: UN1 for a child under 4 on the 31 August before the year
 -- (not yet of school age), else UN5 (not yet obtained).
--- MOTHER (girls only) is ssd_person.pers_is_mother. MC_DOB is the first child's date of birth
+-- MOTHER (girls looked after in the year; not care leavers) is ssd_person.pers_is_mother. MC_DOB is the first child's date of birth
 -- (ext_mothers_children); with that table, a girl whose first child was born after the year ended, or
 -- after she left care in it, was not yet a mother in the year (the DfE rules check MC_DOB against
 -- both). Blank where the extract does not say.
@@ -32,7 +32,7 @@ mothers as (
         c.person_id,
         fc.child_dob,
         case
-            when c.sex not in ('F', '2') or p.pers_is_mother is null then null
+            when c.sex not in ('F', '2') or p.pers_is_mother is null or not c.looked_after then null
             when not p.pers_is_mother then '0'
             when ct.la_code is null then '1'  -- no children's dates sent: her flag as it stands
             when fc.child_dob <= coalesce(ld.last_day, {{ ssda903_year_end() }}) then '1'

@@ -2,7 +2,8 @@
 -- SSDA903 OC2 file: one row per child looked after continuously for 12 months at 31 March.
 -- SDQ_SCORE: the score of the child's latest questionnaire completed in the collection year; without
 -- one, SDQ_REASON: the reason recorded on an undated record (none was returned).
--- CONVICTED: 1 with a conviction dated in the year (ssd_cla_convictions), else 0.
+-- CONVICTED (children aged 10 or over at 31 March): 1 with a conviction dated in the year
+-- (ssd_cla_convictions), else 0.
 -- SUBSTANCE_MISUSE with its intervention items and the health items go together (the DfE rules 182 and
 -- 547 want them all or none): only for an authority that sends ssd_cla_substance_misuse, ssd_cla_health
 -- and ssd_cla_immunisations. SUBSTANCE_MISUSE 1 with a problem identified in the year, INTERVENTION_*
@@ -84,7 +85,10 @@ outcomes as (
     select
         c.la_code,
         c.person_id,
-        case when s.convictions then case when cv.person_id is null then '0' else '1' end end as convicted,
+        case
+            when s.convictions and {{ age_in_years('p.pers_dob', ssda903_year_end()) }} >= 10
+                then case when cv.person_id is null then '0' else '1' end
+        end as convicted,
         case when s.health then case when mi.person_id is null then '0' else '1' end end as substance_misuse,
         case when s.health then mi.received end as received,
         case when s.health and not mi.received then mi.offered end as offered,
