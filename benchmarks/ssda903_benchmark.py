@@ -3,8 +3,8 @@
 For each profile: generate an extract (default 3 years, scale 0.1, extract date 30 April 2026), load it,
 build the warehouse, write the 2025-26 return and run the DfE rules on it (`cscw return 903`). Prints
 per profile the children, the errors, errors per 100 children, the same without the rules that only
-report items the extract has no source for (docs/ssda903.md: HOME_POST, MOTHER, the OC2 outcome items,
-the AD1 adoption details), and the rules that fired. Usage:
+report items read from optional tables an authority may not send (docs/ssda903.md: HOME_POST, MOTHER,
+the OC2 outcome items, the AD1 adoption details, the SDQ), and the rules that fired. Usage:
     .venv/bin/python benchmarks/ssda903_benchmark.py [--profiles lancashire leicestershire portsmouth]
         [--years 3] [--scale 0.1] [--home DIR]   (--home keeps the database and validator environment)
 """
@@ -18,7 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-# rules whose every failure here is an item without a source in the extract (docs/ssda903.md)
+# rules that report an item read from an optional table, blank when the table is not sent (docs/ssda903.md)
 NO_SOURCE_RULES = {
     "392a": "HOME_POST (no placement distance)",
     "392b": "HOME_POST",
