@@ -107,6 +107,19 @@ def _server_pid(data_dir: Path) -> int | None:
     return int(pid_file.read_text().split()[0]) if pid_file else None
 
 
+def _layers(run) -> str:
+    """Summed node seconds per layer (model name prefix) and for data tests: where a night's time goes
+    (4 dbt threads on 2 cores, so the sums exceed the wall time)."""
+    prefixes = {"stg_": "staging", "hist_": "history", "int_": "intermediate", "fct_": "facts", "dim_": "dims"}
+    sums: dict[str, float] = {}
+    for r in run.results:
+        kind = r["resource_type"].split(".")[-1].lower()
+        if kind == "model":
+            kind = next((v for k, v in prefixes.items() if r["name"].startswith(k)), "marts")
+        sums[kind] = sums.get(kind, 0.0) + (r["execution_time"] or 0.0)
+    return ", ".join(f"{k} {v:.0f}s" for k, v in sorted(sums.items(), key=lambda kv: -kv[1]))
+
+
 def _timed_build(url: str, server_pid: int | None, *, full_refresh: bool) -> tuple[float, int]:
     from ingestion.build import build_and_publish
 
@@ -116,6 +129,7 @@ def _timed_build(url: str, server_pid: int | None, *, full_refresh: bool) -> tup
         seconds = time.monotonic() - t
     if not run.success or published is None or published.withheld:
         raise SystemExit(f"the night did not publish every authority:\n{run.summary()}\n{published}")
+    print(f"    summed node time: {_layers(run)}")
     return seconds, mem.peak
 
 
