@@ -110,7 +110,13 @@ def _server_pid(data_dir: Path) -> int | None:
 def _layers(run) -> str:
     """Summed node seconds per layer (model name prefix) and for data tests: where a night's time goes
     (4 dbt threads on 2 cores, so the sums exceed the wall time)."""
-    prefixes = {"stg_": "staging", "hist_": "history", "int_": "intermediate", "fct_": "facts", "dim_": "dims"}
+    prefixes = {
+        "stg_": "staging",
+        "hist_": "history",
+        "int_": "intermediate",
+        "fct_": "facts",
+        "dim_": "dims",
+    }
     sums: dict[str, float] = {}
     for r in run.results:
         kind = r["resource_type"].split(".")[-1].lower()
