@@ -17,30 +17,45 @@ cp_at_end as (
     where not pl.is_other_la_plan
 ),
 
-held as (
-    select distinct
+-- materialized: the two lookups below then hash-join on all four keys; joined straight to the
+-- allocations, the planner merged on (la_code, child_key) alone and filtered every period of every
+-- child (13 M rows at four authorities)
+open_allocations as materialized (
+    select
         p.la_code,
         p.period_type,
         p.period_start,
         p.period_end,
         al.professional_id,
-        al.professional_fte as fte,
-        al.child_key,
-        case when cla.child_key is not null then 'CLA' else 'CP' end as caseload_kind
+        al.professional_fte,
+        al.child_key
     from periods as p
     inner join {{ ref('fct_iro_allocations') }} as al
         on
             p.la_code = al.la_code
             and al.is_iro_allocation
             and {{ is_open_at('al.start_date', 'al.end_date', 'p.period_end') }}
+),
+
+held as (
+    select distinct
+        o.la_code,
+        o.period_type,
+        o.period_start,
+        o.period_end,
+        o.professional_id,
+        o.professional_fte as fte,
+        o.child_key,
+        case when cla.child_key is not null then 'CLA' else 'CP' end as caseload_kind
+    from open_allocations as o
     left join {{ ref('int_kpi_cla_at_end') }} as cla
         on
-            p.la_code = cla.la_code and p.period_type = cla.period_type
-            and p.period_start = cla.period_start and al.child_key = cla.child_key
+            o.la_code = cla.la_code and o.period_type = cla.period_type
+            and o.period_start = cla.period_start and o.child_key = cla.child_key
     left join cp_at_end as cp
         on
-            p.la_code = cp.la_code and p.period_type = cp.period_type
-            and p.period_start = cp.period_start and al.child_key = cp.child_key
+            o.la_code = cp.la_code and o.period_type = cp.period_type
+            and o.period_start = cp.period_start and o.child_key = cp.child_key
     where (cla.child_key is not null or cp.child_key is not null)
 )
 
