@@ -11,6 +11,7 @@ import pytest
 
 from ingestion import builds, notify, ops, publish
 from ingestion.db import connect
+from ingestion.grants import ensure_reporter
 from ingestion.pipeline.landing import authorities, latest_complete_date, manifest_ready
 from ingestion.pipeline.loading import pending_extracts
 from ingestion.pipeline.records import finish, record_dbt_nodes, record_failure, record_load, record_start
@@ -173,3 +174,55 @@ def test_pending_extracts_backfill_in_date_order(db_url, tmp_path):
     assert not manifest_ready(landing, "888", date(2026, 1, 4))
     assert authorities(landing) == ["888"]
     assert latest_complete_date(landing) == date(2026, 1, 5)
+
+
+def test_publish_waits_for_a_table_held_like_autovacuum_instead_of_deadlocking(marts_db):
+    """Autovacuum analyses freshly built tables: a session holding a build table as ANALYZE does (share
+    update exclusive), which then updates that table's catalog row (as ANALYZE's statistics update
+    does), must not deadlock with the publish: the publish takes its tables before any catalog change."""
+    import threading
+    import time
+
+    build = _build_for(marts_db, None)
+    s = build.build_schema
+    _q(
+        marts_db,
+        f'create table "{s}".kpi_la (la_code text, v int); insert into "{s}".kpi_la values (\'888\', 1)',
+    )
+    with connect(marts_db) as conn, conn.cursor() as cur:
+        ensure_reporter(cur)  # the publish grants it the new tables: a catalog change on each
+        conn.commit()
+    holder = psycopg2.connect(marts_db)
+    outcome: dict[str, object] = {}
+
+    def run_publish():
+        try:
+            with connect(marts_db) as conn:
+                outcome["published"] = publish.publish(conn, build).relations
+        except Exception as exc:
+            outcome["error"] = exc
+
+    try:
+        with holder.cursor() as cur:
+            cur.execute(f'lock table "{s}".kpi_la in share update exclusive mode')
+            publisher = threading.Thread(target=run_publish)
+            publisher.start()
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:  # until the publish waits for the holder's lock
+                waiting = _q(
+                    marts_db,
+                    "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                    " and pid <> pg_backend_pid()",
+                )
+                if waiting[0][0]:
+                    break
+                time.sleep(0.05)
+            time.sleep(1.5)  # past deadlock_timeout (1 s), had the publish already changed a catalog row
+            cur.execute(f'grant select on "{s}".kpi_la to public')  # the holder's catalog update
+        holder.commit()
+        publisher.join(timeout=60)
+    finally:
+        holder.close()
+    assert "error" not in outcome, outcome.get("error")
+    assert outcome["published"] == 3
+    assert _q(marts_db, "select la_code, v from marts.kpi_la") == [("888", 1)]
