@@ -215,3 +215,26 @@ def test_a_stray_quote_inside_a_value_is_kept_as_data(tmp_path, monkeypatch):
     out, quarantine, result = _run(_validator(tmp_path, "ssd_person", text))
     assert result.error is None and not quarantine and len(out) == 40
     assert out[2][2] == 'O"Brien' and out[39][-1] == "41"  # pers_gender of row 3
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "bad"),
+    [
+        ("ssd_person", "pers_is_mother", "maybe"),
+        ("ssd_cla_convictions", "clac_cla_conviction_date", "31/02/2025"),
+        ("ssd_cla_substance_misuse", "clas_intervention_offered", "perhaps"),
+        ("ssd_permanence", "perm_adopter_sex", "XY"),
+        ("ssd_permanence", "perm_adopter_legal_status", "L9"),
+        ("ssd_permanence", "perm_number_of_adopters", "two"),
+        ("ext_cla_home_postcodes", "clhp_home_postcode", ""),  # required
+        ("ext_mothers_children", "moch_child_dob", "2025-13-01"),
+    ],
+)
+def test_the_ssda903_source_tables_are_checked_like_the_others(tmp_path, table, column, bad):
+    """The tables and columns the SSDA903 return reads: a bad value quarantines its row, named by line
+    (the header is line 1) and column, and the others load."""
+    rows = valid_rows(table, 5)
+    rows[2][column] = bad
+    _rows, quarantine, result = _run(_validator(tmp_path, table, to_csv(rows)))
+    assert [(line, col, value) for line, col, value, _ in quarantine] == [(4, column, bad)]
+    assert result.rows_loaded == 4
