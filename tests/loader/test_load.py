@@ -169,6 +169,12 @@ def _spoil(folder, name, text, *, rehash_manifest=True):
 
 
 HEADER = ",".join(CONTRACT.tables["ssd_person"].column_names)
+N_PERSON = len(CONTRACT.tables["ssd_person"].column_names)
+
+
+def _person_row(*values: str) -> str:
+    """A ssd_person CSV line with these first values and the rest empty (as many fields as the header)."""
+    return ",".join([*values, *[""] * (N_PERSON - len(values))])
 
 
 @pytest.mark.parametrize(
@@ -179,17 +185,22 @@ HEADER = ",".join(CONTRACT.tables["ssd_person"].column_names)
             "ssd_person.csv line 1: missing required column(s) pers_dob",
         ),
         (
-            lambda f: _spoil(f, "ssd_person.csv", HEADER + "\n" + "P1,M" + "," * 9 + "\nP2,M,,\n"),
-            "ssd_person.csv line 3: 4 fields where the header has 11 (truncated or ragged row)",
+            lambda f: _spoil(f, "ssd_person.csv", HEADER + "\n" + _person_row("P1", "M") + "\nP2,M,,\n"),
+            f"ssd_person.csv line 3: 4 fields where the header has {N_PERSON} (truncated or ragged row)",
         ),
         (
             lambda f: _spoil(
-                f, "ssd_person.csv", HEADER + "\nP1,M,,,2010-01-01,,,,,,\n", rehash_manifest=False
+                f,
+                "ssd_person.csv",
+                HEADER + "\n" + _person_row("P1", "M", "", "", "2010-01-01") + "\n",
+                rehash_manifest=False,
             ),
             "ssd_person.csv: sha256",
         ),
         (
-            lambda f: _spoil(f, "ssd_person.csv", HEADER + "\nP1,M,,,2010-01-01,,,,,,\n"),
+            lambda f: _spoil(
+                f, "ssd_person.csv", HEADER + "\n" + _person_row("P1", "M", "", "", "2010-01-01") + "\n"
+            ),
             "ssd_person.csv: 1 rows, but manifest.json says 2",
         ),
         (
