@@ -18,7 +18,7 @@ imported_years as (
     select distinct
         la_code,
         cast(left(collection_year, 4) as integer) as fy_start_year
-    from {{ source('imported_903', 'ssda903_imports') }}
+    from {{ optional_source('imported_903', 'ssda903_imports', ['la_code', 'collection_year', 'file']) }} as imports  -- noqa: AL05
     where file = 'episodes'
 )
 

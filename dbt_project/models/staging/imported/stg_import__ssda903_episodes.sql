@@ -13,7 +13,7 @@ with rows as (
         rec as ceased_reason,
         -- 31 March of the collection year 2017-18 is 2018-03-31
         make_date(cast(left(collection_year, 4) as integer) + 1, 3, 31) as year_end
-    from {{ source('imported_903', 'ssda903_episodes') }}
+    from {{ optional_source('imported_903', 'ssda903_episodes', ['la_code', 'collection_year', 'child', 'decom', 'rne', 'ls', 'pl', 'dec', 'rec']) }} as episodes  -- noqa: AL05
 ),
 
 latest as (
