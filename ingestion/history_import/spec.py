@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingestion.returns.ssda903 import FILES as WRITTEN_FILES
+
 
 @dataclass(frozen=True)
 class FileSpec:
@@ -23,12 +25,20 @@ class FileSpec:
 
 _CHILD = ("CHILD",)
 
+
+def _columns(name: str) -> tuple[str, ...]:
+    """The file's DfE columns in the order `cscw return 903` writes them (ingestion.returns.ssda903, the
+    one list); the return's PLACE is read as PL, its current name (PLACE stays an alias)."""
+    _, columns = WRITTEN_FILES[f"{name}.csv"]
+    return tuple("PL" if c == "PLACE" else c for c in columns)
+
+
 FILES: dict[str, FileSpec] = {
     s.name: s
     for s in [
         FileSpec(
             "header",
-            ("CHILD", "SEX", "DOB", "ETHNIC", "UPN", "MOTHER", "MC_DOB"),
+            _columns("header"),
             ("CHILD", "SEX", "DOB"),
             ("CHILD", "SEX", "DOB"),
             dates=("DOB", "MC_DOB"),
@@ -36,21 +46,7 @@ FILES: dict[str, FileSpec] = {
         ),
         FileSpec(
             "episodes",
-            (
-                "CHILD",
-                "DECOM",
-                "RNE",
-                "LS",
-                "CIN",
-                "PL",
-                "PLACE_PROVIDER",
-                "DEC",
-                "REC",
-                "REASON_PLACE_CHANGE",
-                "HOME_POST",
-                "PL_POST",
-                "URN",
-            ),
+            _columns("episodes"),
             ("CHILD", "DECOM", "RNE", "LS", "PL", "DEC", "REC"),
             ("CHILD", "DECOM", "RNE", "LS", "PL"),
             dates=("DECOM", "DEC"),
@@ -68,7 +64,7 @@ FILES: dict[str, FileSpec] = {
         ),
         FileSpec(
             "reviews",
-            ("CHILD", "DOB", "REVIEW", "REVIEW_CODE"),
+            _columns("reviews"),
             ("CHILD", "REVIEW"),
             ("CHILD", "REVIEW"),
             dates=("DOB", "REVIEW"),
@@ -76,52 +72,37 @@ FILES: dict[str, FileSpec] = {
         ),
         FileSpec(
             "missing",
-            ("CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"),
+            _columns("missing"),
             ("CHILD", "MIS_START"),
             ("CHILD", "MIS_START"),
             dates=("DOB", "MIS_START", "MIS_END"),
             codes={"MISSING": "missing_type"},
         ),
-        FileSpec("uasc", ("CHILD", "SEX", "DOB", "DUC"), _CHILD, _CHILD, dates=("DOB", "DUC")),
+        FileSpec("uasc", _columns("uasc"), _CHILD, _CHILD, dates=("DOB", "DUC")),
         FileSpec(
             "oc2",
-            (
-                "CHILD",
-                "DOB",
-                "SDQ_SCORE",
-                "SDQ_REASON",
-                "CONVICTED",
-                "HEALTH_CHECK",
-                "IMMUNISATIONS",
-                "TEETH_CHECK",
-                "HEALTH_ASSESSMENT",
-                "SUBSTANCE_MISUSE",
-                "INTERVENTION_RECEIVED",
-                "INTERVENTION_OFFERED",
-            ),
+            _columns("oc2"),
             _CHILD,
             _CHILD,
             dates=("DOB",),
         ),
-        FileSpec("oc3", ("CHILD", "DOB", "IN_TOUCH", "ACTIV", "ACCOM"), _CHILD, _CHILD, dates=("DOB",)),
+        FileSpec("oc3", _columns("oc3"), _CHILD, _CHILD, dates=("DOB",)),
         FileSpec(
             "ad1",
-            ("CHILD", "DOB", "DATE_INT", "DATE_MATCH", "FOSTER_CARE", "NB_ADOPTR", "SEX_ADOPTR", "LS_ADOPTR"),
+            _columns("ad1"),
             _CHILD,
             _CHILD,
             dates=("DOB", "DATE_INT", "DATE_MATCH"),
         ),
         FileSpec(
             "placed_for_adoption",
-            ("CHILD", "DOB", "DATE_PLACED", "DATE_PLACED_CEASED", "REASON_PLACED_CEASED"),
+            _columns("placed_for_adoption"),
             _CHILD,
             _CHILD,
             dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
         ),
         # DATE_PERM may be partly unknown in the DfE's guidance (zz/mm/yyyy): kept as text, not checked
-        FileSpec(
-            "previous_permanence", ("CHILD", "DOB", "PREV_PERM", "LA_PERM", "DATE_PERM"), _CHILD, _CHILD
-        ),
+        FileSpec("previous_permanence", _columns("previous_permanence"), _CHILD, _CHILD),
     ]
 }
 REQUIRED_FILES = ("header", "episodes")
