@@ -33,6 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psutil
+from warehouse_benchmark import node_seconds_by_layer
 
 # a typical night: about 1% of CLA reviews and 1% of people changed (no row removed: a removed person
 # leaves orphans whose tests withhold the authority, and this measures a night that publishes)
@@ -108,21 +109,8 @@ def _server_pid(data_dir: Path) -> int | None:
 
 
 def _layers(run) -> str:
-    """Summed node seconds per layer (model name prefix) and for data tests: where a night's time goes
-    (4 dbt threads on 2 cores, so the sums exceed the wall time)."""
-    prefixes = {
-        "stg_": "staging",
-        "hist_": "history",
-        "int_": "intermediate",
-        "fct_": "facts",
-        "dim_": "dims",
-    }
-    sums: dict[str, float] = {}
-    for r in run.results:
-        kind = r["resource_type"].split(".")[-1].lower()
-        if kind == "model":
-            kind = next((v for k, v in prefixes.items() if r["name"].startswith(k)), "marts")
-        sums[kind] = sums.get(kind, 0.0) + (r["execution_time"] or 0.0)
+    """Summed node seconds per layer (warehouse_benchmark's split), largest first."""
+    sums = node_seconds_by_layer(run)
     return ", ".join(f"{k} {v:.0f}s" for k, v in sorted(sums.items(), key=lambda kv: -kv[1]))
 
 

@@ -31,7 +31,7 @@ KPI = "path:models/marts/kpi path:models/intermediate/kpi path:tests/kpi path:se
 LAYERS = {"stg_": "staging", "hist_": "history", "int_": "intermediate", "fct_": "facts", "dim_": "dims"}
 
 
-def _node_seconds(run) -> dict[str, float]:
+def node_seconds_by_layer(run) -> dict[str, float]:
     """Summed node time per kind: model time split by layer (name prefix), then tests, unit tests..."""
     out: dict[str, float] = {}
     for r in run.results:
@@ -97,7 +97,7 @@ def main() -> int:
             if not run.success:
                 print(run.summary())
                 return 1
-            nodes[label] = _node_seconds(run)
+            nodes[label] = node_seconds_by_layer(run)
             fact_nodes[label] = {
                 r["name"]: r["execution_time"] or 0.0
                 for r in run.results
